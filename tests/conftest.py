@@ -1,0 +1,70 @@
+"""Fixtures: the shipped menu, a small menu to break, and the app with its test client."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ivr import create_app
+from ivr.engine import Conversation
+from ivr.menu import load_menu
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "menus.yaml"
+
+SMALL = """\
+line:
+  name: the test line
+  greeting: If this is a medical emergency, hang up and dial 911. This is the test line.
+  notice: Not for emergencies. Call 911.
+  person: patient
+transfers:
+  patient:
+    title: talking to a person
+    number: "+16173556000"
+menus:
+  main:
+    prompt: Choose a topic.
+    options:
+      1: symptoms
+      2: more
+  more:
+    title: more topics
+    options:
+      1: treatment
+topics:
+  symptoms:
+    title: symptoms
+    answer: A lump that does not hurt. Call {patient} with questions.
+    keywords: [symptoms, signs]
+  treatment:
+    title: treatment
+    answer: Surgery comes first.
+    keywords: [treatment, surgery]
+"""
+
+
+@pytest.fixture
+def small_menu_text() -> str:
+    return SMALL
+
+
+@pytest.fixture(scope="session")
+def shipped():
+    return load_menu(SHIPPED)
+
+
+@pytest.fixture(scope="session")
+def conversation(shipped) -> Conversation:
+    return Conversation(shipped)
+
+
+@pytest.fixture
+def app():
+    return create_app({"TESTING": True, "SECRET_KEY": "test", "IVR_MENU": str(SHIPPED)})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
