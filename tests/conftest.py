@@ -68,3 +68,13 @@ def app():
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The shipped line under gunicorn, started from the Procfile, for signed black-box calls."""
+    from twilio_client import Server
+
+    s = Server(SHIPPED)
+    yield s
+    s.stop()
