@@ -62,7 +62,7 @@ class Silence:
 
 @dataclass(frozen=True)
 class DialEnded:
-    """A transfer ended: Twilio's DialCallStatus (completed, busy, no-answer, failed, canceled)."""
+    """A transfer ended: Twilio's DialCallStatus (completed, answered, busy, no-answer, ...)."""
 
     line: str
     status: str
@@ -230,7 +230,7 @@ class Conversation:
 
     def _dial_ended(self, event: DialEnded) -> Reply:
         line = self.menu.transfers.get(event.line, self.menu.person)
-        if event.status == "completed":
+        if event.status in ("completed", "answered"):  # both: a person picked up
             return Reply(State(self.menu.main), end=True)
         return Reply(State(self.menu.main), failed=line, menu=self.menu.home)
 
