@@ -205,9 +205,10 @@ def test_silence_after_an_answer_reprompts_with_the_menu_it_came_from(call):
     assert "For how common it is, press 1." in call.silence()
 
 
-def test_a_completed_transfer_ends_the_call_politely(call):
+@pytest.mark.parametrize("status", ["completed", "answered"])
+def test_a_completed_transfer_ends_the_call_politely(call, status):
     call.press("0")
-    assert call.dial_ends("completed") == "Thank you for calling. Goodbye."
+    assert call.dial_ends(status) == "Thank you for calling. Goodbye."
     assert call.ended
 
 
