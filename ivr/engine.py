@@ -225,6 +225,9 @@ class Conversation:
                 return Reply(state, trouble=Trouble.GONE_QUIET, failed=self.menu.person, end=True)
             return Reply(State(state.menu), trouble=Trouble.TOO_MANY, key=key,
                          transfer=self.menu.person)
+        if state.offered:  # 1, 2, ... still pick from the list offered, so say that list again
+            return Reply(replace(state, misses=misses), trouble=why, key=key,
+                         offered=self._nodes(state.offered))
         menu = self.menu.menus[state.menu]
         return Reply(replace(state, misses=misses), trouble=why, key=key, menu=menu, brief=True)
 
