@@ -15,6 +15,7 @@ from ivr.engine import Reply, Trouble
 from ivr.model import Menu, MenuNode, Node, Text, Topic, Transfer
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
+_PERSON = "To talk to a person, press 0."
 
 
 def hear(menu: Menu, reply: Reply) -> str:
@@ -34,15 +35,17 @@ def say(menu: Menu, reply: Reply) -> list[str]:
     if reply.answer is not None:
         parts.append(answer(menu, reply.answer))
     if reply.offered:
-        parts.append(" ".join(["I found more than one match."] + [
-            _press(n, str(i)) for i, n in enumerate(reply.offered, 1)]))
+        parts.append(" ".join([
+            "I found more than one match.",
+            *(_press(n, str(i)) for i, n in enumerate(reply.offered, 1)),
+            _PERSON,
+        ]))
     if reply.menu is not None:
         lead = ["Or choose from the main menu."] if reply.failed is not None else []
         brief = reply.brief or reply.failed is not None
         parts.append(" ".join(lead + _menu(menu, reply.menu, brief)))
     if reply.reminder:
-        parts.append("To hear that again, press star. For the main menu, press pound. "
-                     "To talk to a person, press 0.")
+        parts.append(f"To hear that again, press star. For the main menu, press pound. {_PERSON}")
     if reply.transfer is not None:
         parts.append(connecting(menu, reply.transfer))
     if reply.end:
@@ -127,7 +130,7 @@ def _menu(menu: Menu, node: MenuNode, brief: bool) -> list[str]:
             said.append(_press(target, option.key))
     if node.id != menu.main:
         said.append("For the main menu, press pound.")
-    said.append("To talk to a person, press 0.")
+    said.append(_PERSON)
     if not brief:
         said.append("Or say what you are looking for.")
     return said

@@ -240,3 +240,12 @@ def test_with_no_menu_ever_loaded_the_caller_hears_an_apology(tmp_path):
     c = _player(app.test_client())
     assert c.start().startswith("Sorry, this line is not working right now.")
     assert c.ended
+
+
+def test_a_miss_after_two_matches_says_the_two_again_since_1_and_2_pick_them(call):
+    call.say("doctor")
+    heard = call.silence()
+    assert heard == ("Sorry, I did not hear a choice. I found more than one match. For questions "
+                     "to ask the doctor, press 1. For doctors referring a patient, press 2. "
+                     "To talk to a person, press 0.")
+    assert call.press("2") == "Connecting your call. Please hold."
