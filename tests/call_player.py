@@ -34,7 +34,7 @@ class Call:
 
     def start(self) -> str:
         """Dial the line; return what the caller hears until asked for something."""
-        return self._fetch("/voice", {})
+        return self.fetch("/voice", {})
 
     def press(self, key: str) -> str:
         """Press one key at the current menu."""
@@ -42,13 +42,13 @@ class Call:
         if key in gather.get("finishOnKey", "#"):
             # Twilio ends the <Gather> on its finishOnKey and passes nothing on: it is silence.
             return self.silence()
-        return self._fetch(gather.get("action", ""), {"Digits": key})
+        return self.fetch(gather.get("action", ""), {"Digits": key})
 
     def say(self, words: str) -> str:
         """Say words at the current menu, as Twilio's speech recognition hands them over."""
         gather = self._waiting()
         assert "speech" in gather.get("input", ""), "this menu does not listen for speech"
-        return self._fetch(gather.get("action", ""), {"SpeechResult": words, "Confidence": "0.9"})
+        return self.fetch(gather.get("action", ""), {"SpeechResult": words, "Confidence": "0.9"})
 
     def silence(self) -> str:
         """Say and press nothing: Twilio moves on to the verbs after the <Gather>."""
@@ -61,14 +61,15 @@ class Call:
         assert self.dial is not None, "no transfer is being dialled"
         action, self.dial = self.dial.get("action", ""), None
         params = {"DialCallStatus": status, "DialCallSid": "CA" + "1" * 32}
-        return self._fetch(action, params)
+        return self.fetch(action, params)
 
     def _waiting(self) -> ET.Element:
         assert not self.ended, "the call has ended"
         assert self.gather is not None, "the line is not waiting for a choice"
         return self.gather
 
-    def _fetch(self, url: str, params: dict[str, str]) -> str:
+    def fetch(self, url: str, params: dict[str, str]) -> str:
+        """Request a webhook URL as Twilio would; return what the caller hears from it."""
         assert url.startswith("/") and url.isascii() and "%" not in url and "?" not in url, url
         self.requests.append(url)
         status, content_type, body = self.post(url, {**CALL, **params})
@@ -91,7 +92,7 @@ class Call:
                 self.dial = verb
                 return said
             elif verb.tag == "Redirect":
-                return [*said, self._fetch(verb.text or "", {})]
+                return [*said, self.fetch(verb.text or "", {})]
             elif verb.tag == "Hangup":
                 break
             else:

@@ -230,7 +230,7 @@ def test_a_referral_that_does_not_connect_gives_the_referral_number(call):
 
 def test_a_call_on_a_menu_that_was_removed_hears_the_main_menu(client):
     c = _player(client)
-    heard = c._fetch("/voice/at/gone/-/0/-", {"Digits": "1"})
+    heard = c.fetch("/voice/at/gone/-/0/-", {"Digits": "1"})
     assert heard.startswith("The menu has changed. Here is the main menu. Choose a topic.")
     assert c.press("2").startswith("Signs differ")
 
