@@ -1,4 +1,4 @@
-"""Write synthetic menus of any size, shaped like a real line: menus of six, keywords, placeholders."""
+"""Write synthetic menus of any size, shaped like a real line: menus of six, keywords, numbers."""
 
 from __future__ import annotations
 
