@@ -92,11 +92,10 @@ def unavailable() -> str:
 
 
 def _welcome(menu: Menu) -> list[str]:
-    greeting = spoken(menu, menu.settings.greeting)
-    said = [greeting]
+    said = [spoken(menu, menu.settings.greeting)]
     # The greeting is meant to name the line; a greeting written without it still gets it said.
-    if menu.settings.name.lower() not in greeting.lower():
-        said.append(f"You have reached {menu.settings.name}.")
+    if menu.settings.name.lower() not in menu.settings.greeting.plain().lower():
+        said.append(letters(f"You have reached {menu.settings.name}."))
     return said
 
 

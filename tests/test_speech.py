@@ -47,6 +47,14 @@ def test_a_greeting_that_forgets_the_name_still_says_it(small_menu_text):
                            "You have reached the test line. Choose a topic.")
 
 
+def test_a_greeting_that_names_the_line_in_capitals_says_it_once(small_menu_text):
+    text = small_menu_text.replace("This is the test line.", "This is the ASPS line.")
+    conv = Conversation(parse_menu(text.replace("name: the test line", "name: the ASPS line")))
+    said = hear(conv.menu, conv.step(None, Start()))
+    assert said.startswith("If this is a medical emergency, hang up and dial 911. "
+                           "This is the A S P S line. Choose a topic.")
+
+
 def test_an_answer_says_its_number_digit_by_digit_then_the_reminder(small):
     said = hear(small.menu, small.step(State("main"), Key("1")))
     assert said == (
