@@ -56,8 +56,9 @@ def test_hints_hold_the_topics_and_lines_words_within_twilios_limits(shipped):
     assert all(0 < len(e) <= 100 and "," not in e for e in entries)
 
 
-def test_the_gather_carries_the_hints(client, shipped):
+def test_the_gather_carries_the_hints_built_once_per_menu(client, shipped):
     assert _post(client, "/voice").find("Gather").get("hints") == hints(shipped)
+    assert hints(shipped) is hints(shipped)
 
 
 def test_a_transfer_says_it_then_dials_with_a_timeout_and_an_action(client):
