@@ -170,3 +170,30 @@ def load_menu_text_digest(tmp_path, text: str) -> str:
     scratch = tmp_path / "scratch.yaml"
     scratch.write_text(text)
     return load_menu(scratch).digest
+
+
+def test_a_call_on_a_menu_removed_under_it_hears_the_main_menu(tmp_path):
+    menu = tmp_path / "menus.yaml"
+    menu.write_text(SHIPPED.read_text())
+    server = Server(menu)
+    try:
+        client = server.client()
+        call = {"CallSid": "CA" + "7" * 32}
+        first = client.post("/voice", call).twiml
+        more = client.post(first.find("Gather").get("action"), {**call, "Digits": "5"}).twiml
+        action = more.find("Gather").get("action")
+        assert "/more/" in action
+
+        text = SHIPPED.read_text().replace("5: more\n", "5: extra\n").replace(
+            "\n  more:\n", "\n  extra:\n")
+        new = load_menu_text_digest(tmp_path, text)
+        menu.write_text(text)
+        poll(lambda: all(json.loads(client.get("/healthz").body)["menu"] == new
+                         for _ in range(8)))
+
+        root = client.post(action, {**call, "Digits": "1"}).twiml
+        heard = " ".join(say.text or "" for say in root.iter("Say"))
+        assert heard.startswith("The menu has changed. Here is the main menu.")
+        assert "/main/" in root.find("Gather").get("action")
+    finally:
+        server.stop()
