@@ -42,8 +42,9 @@ def ensure_twiml(response: Response) -> Response:
     body = response.get_data(as_text=True)
     if not body.strip():
         # Saying nothing is a choice (an opted-out texter): keep it, as a valid empty document.
-        return Response('<?xml version="1.0" encoding="UTF-8"?><Response />', 200,
-                        mimetype="text/xml")
+        response.set_data('<?xml version="1.0" encoding="UTF-8"?><Response />')
+        response.status_code, response.mimetype = 200, "text/xml"
+        return response
     clean = xml_safe(body)
     try:
         root = ET.fromstring(clean.encode())
@@ -64,4 +65,8 @@ def ensure_twiml(response: Response) -> Response:
 def _replace(response: Response, what: str) -> Response:
     log.error("%s %s answered with %s; sent the fallback instead", request.method, request.path,
               what)
-    return fallback.answer(request.path)
+    replacement = fallback.answer(request.path)
+    # Keep the view's cookies: a text conversation's place lives in one.
+    for cookie in response.headers.getlist("Set-Cookie"):
+        replacement.headers.add("Set-Cookie", cookie)
+    return replacement

@@ -182,3 +182,23 @@ def test_the_fallback_through_gunicorn_with_the_menu_deleted(tmp_path):
         assert "+1 617-355-6000" in client.post("/sms/fallback", TEXT).twiml.find("Message").text
     finally:
         server.stop()
+
+
+def test_replacing_an_answer_keeps_the_views_cookies(unsigned_broken_app):
+    def words_and_a_cookie() -> Response:
+        r = Response("not TwiML")
+        r.set_cookie("where", "more")
+        return r
+
+    def nothing_and_a_cookie() -> Response:
+        r = Response("", 204)
+        r.set_cookie("where", "main")
+        return r
+
+    app = unsigned_broken_app
+    app.add_url_rule("/sms/cookie", "cookie", words_and_a_cookie, methods=["POST"])
+    app.add_url_rule("/sms/quiet", "quiet", nothing_and_a_cookie, methods=["POST"])
+    for path, where in (("/sms/cookie", "more"), ("/sms/quiet", "main")):
+        r = app.test_client().post(path, data=TEXT)
+        twiml(r)
+        assert f"where={where}" in r.headers["Set-Cookie"]
