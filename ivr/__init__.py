@@ -65,7 +65,8 @@ def _check_settings(app: Flask) -> None:
             f"{' and '.join(missing)} not set: the line will not start without "
             f"{'them' if len(missing) > 1 else 'it'} (for local development use `make run`)"
         )
-    if not app.config["SECRET_KEY"]:
+    if not app.config["SECRET_KEY"] and app.config["IVR_DEV"]:
+        # One process on one machine: a key of its own keeps texts' cookies working.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
     if not app.config["TWILIO_AUTH_TOKEN"] and not app.testing:
         log.warning("*" * 72)
