@@ -10,7 +10,7 @@ import logging
 from urllib.parse import quote
 
 from flask import Flask, Response, current_app, request
-from twilio.request_validator import RequestValidator
+from twilio.request_validator import RequestValidator, compare
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -55,7 +55,12 @@ def signature_ok(token: str) -> bool:
         params = request.get_data(as_text=True) if is_json else request.form
     except HTTPException:  # a body too large or malformed to read was not sent by Twilio
         return False
-    return RequestValidator(token).validate(signed_url(), params, signature)
+    validator, url = RequestValidator(token), signed_url()
+    # validate() tries the URL with and without its port, rebuilt through urlparse, which drops
+    # a trailing ';' from the path; the exact URL is compared first so that no URL is lost.
+    exact = not isinstance(params, str) and compare(validator.compute_signature(url, params),
+                                                     signature)
+    return exact or validator.validate(url, params, signature)
 
 
 def check_signature() -> Response | None:
