@@ -37,6 +37,12 @@ def ensure_twiml(response: Response) -> Response:
     """Make a Twilio-facing response valid TwiML with status 200; leave 403 refusals alone."""
     if not twilio_facing(request.path) or response.status_code == 403:
         return response
+    status = response.status_code
+    if not 200 <= status < 300:
+        # A redirect or an error (a path Twilio never builds, a view's bug) is no answer for a
+        # caller; only a server error is ours to fix.
+        return _replace(response, f"status {status}", logging.ERROR if status >= 500 else
+                        logging.WARNING)
     if response.direct_passthrough or response.is_streamed:
         return _replace(response, "a streamed body")
     body = response.get_data(as_text=True)
@@ -52,8 +58,6 @@ def ensure_twiml(response: Response) -> Response:
         return _replace(response, "a body that is not XML")
     if root.tag != "Response":
         return _replace(response, f"<{root.tag[:20]}> instead of <Response>")
-    if not 200 <= response.status_code < 300:
-        return _replace(response, f"status {response.status_code}")
     response.status_code = 200
     if clean != body:
         response.set_data(clean)
@@ -62,9 +66,9 @@ def ensure_twiml(response: Response) -> Response:
     return response
 
 
-def _replace(response: Response, what: str) -> Response:
-    log.error("%s %s answered with %s; sent the fallback instead", request.method, request.path,
-              what)
+def _replace(response: Response, what: str, level: int = logging.ERROR) -> Response:
+    log.log(level, "%s %s answered with %s; sent the fallback instead", request.method,
+            request.path, what)
     replacement = fallback.answer(request.path)
     # Keep the view's cookies: a text conversation's place lives in one.
     for cookie in response.headers.getlist("Set-Cookie"):

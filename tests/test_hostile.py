@@ -111,3 +111,9 @@ def test_hundreds_of_hostile_signed_requests_against_gunicorn(server, path, form
     answer = server.client().post(path, form)
     assert answer.status == 200, (path, answer.body[:300])
     assert ET.fromstring(answer.body).tag == "Response"
+
+
+@pytest.mark.parametrize("path", ("/voice//", "/voice/at//0//0/1//0", "/sms/", "/voice/%00",
+                                  "/voice/at/main/-/99999999999999999999999/-"))
+def test_odd_paths_get_valid_twiml(app, path):
+    twiml(app.test_client().post(path, data={"Digits": "1"}))
