@@ -74,6 +74,8 @@ def conversation_log():
         for path in ("/voice/fallback", "/sms/fallback"):
             client.post(path, {"From": CALLER, "To": LINE, "Body": SECRETS[2]})
         client.post("/sms", {"From": CALLER, "Body": SECRETS[1]}, sign=False)  # refused
+        # A query string (Twilio signs and sends one if a URL in the console has it).
+        client.post(f"/voice/fallback?Caller={CALLER}&note={SECRETS[3]}", {"From": CALLER})
     finally:
         server.stop()
     return server.final, heard, read
