@@ -1,10 +1,15 @@
-"""The `ivr` command for staff: check the menu file (and more, below)."""
+"""The `ivr` command for staff: check, simulate, draw, schema and test; each calls the library."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
 import click
 
+from ivr.checks import check_content
 from ivr.menu import MenuError, load_menu
+from ivr.model import Menu
 
 MENU_ARG = click.argument("path", default="menus.yaml", type=click.Path(dir_okay=False))
 
@@ -15,17 +20,46 @@ def main() -> None:
     """Tools for the staff who keep the line's menus.yaml."""
 
 
-@main.command()
-@MENU_ARG
-def check(path: str) -> None:
-    """Check a menu file and print every problem as FILE:LINE: message."""
+def _load(path: str) -> Menu:
+    """Load a menu, or print its problems and stop with exit status 1."""
     try:
-        menu = load_menu(path)
+        return load_menu(path)
     except MenuError as e:
         for line in e.lines():
             click.echo(line, err=True)
         n = len(e.problems)
-        s = "s" * (n != 1)
-        raise click.ClickException(f"{path}: {n} problem{s}; nothing was changed") from None
-    click.echo(f"{path}: OK ({len(menu.menus)} menus, {len(menu.topics)} topics, "
-               f"{len(menu.transfers)} transfer lines)")
+        raise click.ClickException(f"{path}: {n} {_plural(n, 'problem')}; nothing was changed"
+                                   ) from None
+
+
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else word + "s"
+
+
+@main.command()
+@MENU_ARG
+@click.option("--strict", is_flag=True, help="Fail (exit status 1) on warnings too.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True,
+              help="Judge review dates as if today were this date.")
+def check(path: str, strict: bool, today: datetime | None) -> None:
+    """Check a menu file: problems stop it loading, warnings are content to improve.
+
+    Each is printed as FILE:LINE: message. Warnings cover texts longer than two SMS
+    segments or outside the GSM-7 alphabet, answers longer than 30 seconds to say,
+    reading levels above grade 8, topics too deep or not reachable by keys, menus
+    with more than 6 options, and reviews older than 12 months.
+    """
+    menu = _load(path)
+    source = Path(path).read_text(encoding="utf-8")
+    found = check_content(menu, source, today.date() if today else None)
+    for f in found:
+        click.echo(f"{path}:{f.line}: warning: {f.message}")
+    summary = ", ".join(f"{len(group)} {_plural(len(group), name)}" for group, name in (
+        (menu.menus, "menu"), (menu.topics, "topic"), (menu.transfers, "transfer line")))
+    if not found:
+        click.echo(f"{path}: OK ({summary})")
+        return
+    n = f"{len(found)} {_plural(len(found), 'warning')}"
+    if strict:
+        raise click.ClickException(f"{path}: {n} (--strict)")
+    click.echo(f"{path}: OK with {n} ({summary})")

@@ -1,0 +1,89 @@
+"""The `ivr` command: what staff type and read, run through click's test runner."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ivr.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = str(ROOT / "menus.yaml")
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+@pytest.fixture
+def menu_file(tmp_path, small_menu_text):
+    def write(text: str = small_menu_text) -> str:
+        path = tmp_path / "menus.yaml"
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+    return write
+
+
+def test_shipped_menu_passes_strict_check():
+    result = run("check", "--strict", SHIPPED)
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{SHIPPED}: OK (2 menus, 10 topics, 2 transfer lines)\n"
+
+
+def test_warnings_name_the_line_and_exit_zero_unless_strict(menu_file, small_menu_text):
+    path = menu_file(small_menu_text.replace("Surgery comes first.", "Surgery’s first."))
+    result = run("check", path)
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"{path}:27: warning: the text of topic 'treatment' has a curly")
+    assert lines[-1] == f"{path}: OK with 1 warning (2 menus, 2 topics, 1 transfer line)"
+
+    strict = run("check", "--strict", path)
+    assert strict.exit_code == 1
+    assert strict.output.splitlines()[-1] == f"Error: {path}: 1 warning (--strict)"
+
+
+def test_old_review_date_is_judged_against_today(menu_file, small_menu_text):
+    path = menu_file(small_menu_text.replace(
+        "    answer: Surgery comes first.\n",
+        "    answer: Surgery comes first.\n    reviewed: 2026-01-31\n"))
+    assert run("check", "--strict", "--today", "2026-12-31", path).exit_code == 0
+    late = run("check", "--strict", "--today", "2027-02-01", path)
+    assert late.exit_code == 1
+    assert f"{path}:28: warning: topic 'treatment' was last reviewed on 2026-01-31" in late.output
+
+
+def test_problems_are_errors_not_tracebacks(menu_file, small_menu_text):
+    path = menu_file(small_menu_text.replace("1: symptoms", "1: symtoms"))
+    result = run("check", path)
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"{path}:14: option 1 of menu 'main' goes to 'symtoms'" in result.output
+    assert result.output.splitlines()[-1] == f"Error: {path}: 1 problem; nothing was changed"
+
+
+def test_missing_file_is_an_error_not_a_traceback(tmp_path):
+    result = run("check", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "cannot read the file" in result.output
+
+
+def test_python_dash_m_ivr_shows_help():
+    done = subprocess.run([sys.executable, "-m", "ivr", "--help"], capture_output=True,
+                          text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Usage: ivr [OPTIONS] COMMAND [ARGS]...")
+
+
+def test_every_command_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    staff = readme.split("## Staff tools", 1)[1].split("\n## ", 1)[0]
+    for name in main.commands:
+        assert re.search(rf"^\$ (\.venv/bin/)?ivr {name}\b", staff, re.M), (
+            f"`ivr {name}` is not shown in README.md's Staff tools section")
