@@ -20,21 +20,26 @@ class Problem:
     message: str
 
 
-def yaml_problem(e: yaml.YAMLError) -> Problem:
+def yaml_problem(e: yaml.YAMLError, text: str) -> Problem:
+    """Say a YAML syntax error at its line, with the likeliest fix."""
     mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
     line = mark.line + 1 if mark else 1
     what = getattr(e, "problem", None) or str(e)
     hint = "check the indentation and that text with a colon (:) or # is in quotes"
-    if "\\t" in what or "\t" in what:
+    source = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    if "\t" in source[: len(source) - len(source.lstrip())]:
         hint = "use spaces, not tabs, to indent"
     return Problem(line, f"this is not valid YAML ({what}): {hint}")
 
 
 SCALAR = yaml.SafeLoader("")
+STR = "tag:yaml.org,2002:str"
 
 
 def value(node: yaml.Node) -> Any:
     """Return a scalar node's Python value (int, date, str...), safely."""
+    if node.tag == STR:
+        return node.value  # most values are text: skip the constructor's bookkeeping
     try:
         return SCALAR.construct_object(node, deep=True)
     except yaml.YAMLError:
