@@ -10,6 +10,7 @@ import click
 from ivr.checks import check_content
 from ivr.menu import MenuError, load_menu
 from ivr.model import Menu
+from ivr.schema import menu_schema_json
 
 MENU_ARG = click.argument("path", default="menus.yaml", type=click.Path(dir_okay=False))
 
@@ -63,3 +64,9 @@ def check(path: str, strict: bool, today: datetime | None) -> None:
     if strict:
         raise click.ClickException(f"{path}: {n} (--strict)")
     click.echo(f"{path}: OK with {n} ({summary})")
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of menus.yaml, for editors (committed as menus.schema.json)."""
+    click.echo(menu_schema_json(), nl=False)

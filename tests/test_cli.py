@@ -87,3 +87,9 @@ def test_every_command_is_in_the_readme():
     for name in main.commands:
         assert re.search(rf"^\$ (\.venv/bin/)?ivr {name}\b", staff, re.M), (
             f"`ivr {name}` is not shown in README.md's Staff tools section")
+
+
+def test_schema_prints_the_committed_file():
+    result = run("schema")
+    assert result.exit_code == 0
+    assert result.output == (ROOT / "menus.schema.json").read_text(encoding="utf-8")
