@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from ivr.checks import check_content
+from ivr.draw import FORMATS
+from ivr.draw import draw as draw_menu
 from ivr.menu import MenuError, load_menu
 from ivr.model import Menu
 from ivr.schema import menu_schema_json
@@ -70,3 +72,16 @@ def check(path: str, strict: bool, today: datetime | None) -> None:
 def schema() -> None:
     """Print the JSON Schema of menus.yaml, for editors (committed as menus.schema.json)."""
     click.echo(menu_schema_json(), nl=False)
+
+
+@main.command()
+@MENU_ARG
+@click.option("--format", "format", type=click.Choice(FORMATS), default="tree", show_default=True,
+              help="Draw as an indented tree, a Mermaid flowchart or a Graphviz DOT graph.")
+def draw(path: str, format: str) -> None:
+    """Draw the menu tree, with the key that leads to each menu, topic and line.
+
+    Mermaid renders in GitHub's Markdown (in a ```mermaid block); DOT renders with
+    Graphviz: `ivr draw --format dot | dot -Tsvg > menu.svg`.
+    """
+    click.echo(draw_menu(_load(path), format), nl=False)

@@ -93,3 +93,22 @@ def test_schema_prints_the_committed_file():
     result = run("schema")
     assert result.exit_code == 0
     assert result.output == (ROOT / "menus.schema.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("format", ["tree", "mermaid", "dot"])
+def test_draw_each_format(format):
+    result = run("draw", "--format", format, SHIPPED)
+    assert result.exit_code == 0, result.output
+    assert "referral" in result.output
+
+
+def test_draw_a_broken_file_is_an_error(menu_file, small_menu_text):
+    result = run("draw", menu_file(small_menu_text.replace("1: symptoms", "1: symtoms")))
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1].startswith("Error: ")
+
+
+def test_draw_an_unknown_format_is_a_usage_error():
+    result = run("draw", "--format", "svg", SHIPPED)
+    assert result.exit_code == 2
+    assert "'svg' is not one of 'tree', 'mermaid', 'dot'" in result.output
