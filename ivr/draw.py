@@ -96,7 +96,8 @@ def mermaid(menu: Menu) -> list[str]:
 
 def dot(menu: Menu) -> list[str]:
     """Return a Graphviz digraph: menus as boxes, topics as ellipses, lines as double octagons."""
-    lines = ["digraph menu {", "    rankdir=LR;", '    node [fontname="Helvetica"];']
+    lines = ["digraph menu {", "    rankdir=LR;", '    node [fontname="Helvetica"];',
+             '    edge [fontname="Helvetica"];']
     shapes = {MenuNode: "box", Topic: "ellipse", Transfer: "doubleoctagon"}
     for node in (*menu.menus.values(), *menu.topics.values(), *menu.transfers.values()):
         label = _label(node) if node.id != menu.main else "main menu"
