@@ -21,6 +21,7 @@ next input is how the call ended (see `ivr.play`).
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import yaml
@@ -148,14 +149,16 @@ class Failure:
     message: str
     heard: tuple[str, ...]
 
-    def lines(self, path: str) -> list[str]:
+    def lines(self, path: str, width: int = 100) -> list[str]:
         """Say the failure as `FILE:LINE: name: step N (...): what`, then what was heard."""
         step = self.scenario.steps[self.step - 1]
         did = ", ".join(repr(i) if i.strip() == "" else i for i in step.inputs) or "start"
         verb = "heard" if step.channel == "call" else "read"
         head = (f"{path}:{step.line}: {self.scenario.name}: step {self.step} "
                 f"({step.channel} {did}): {self.message}; {verb} instead:")
-        return [head, *(f"    {h}" for h in self.heard or ["(nothing)"])]
+        return [head, *(textwrap.fill(h, width, initial_indent="    ", subsequent_indent="    ",
+                                      break_long_words=False, break_on_hyphens=False)
+                        for h in self.heard or ["(nothing)"])]
 
 
 def _plain(text: str) -> str:
@@ -166,16 +169,18 @@ def _plain(text: str) -> str:
 def run_scenario(conversation: Conversation, scenario: Scenario, hear: Hear | None = None,
                  read: Read | None = None) -> Failure | None:
     """Play one conversation and check each step; return the first failure, or None."""
-    call = Call(conversation, hear or play.speech())
-    text = Texting(conversation, read or play.texting())
+    # A conversation is all one channel (checked when loading), so one player serves it.
+    calling = scenario.steps[0].channel == "call"
+    call = Call(conversation, hear or play.speech()) if calling else None
+    text = None if calling else Texting(conversation, read or play.texting())
     for number, step in enumerate(scenario.steps, 1):
         heard: list[str] = []
-        if step.channel == "call":
+        if call is not None:
             if call.state is None:
                 heard += call.start()
             for item in step.inputs:
                 heard += call.do(item)
-        else:
+        elif text is not None:
             for item in step.inputs:
                 heard += text.send(item)
         said = _plain("\n".join(heard))
