@@ -17,7 +17,8 @@ from functools import lru_cache
 import phonenumbers
 import pyphen
 
-from ivr.model import Menu, MenuNode, Text, Transfer
+from ivr import speech
+from ivr.model import Menu, MenuNode, Text, Topic, Transfer
 
 MAX_SEGMENTS = 2
 MAX_SECONDS = 30
@@ -63,10 +64,9 @@ def printed(line: Transfer) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def spoken_seconds(menu: Menu, text: Text) -> float:
-    """Estimate how long `text` takes to say, with numbers said digit by digit."""
-    words = text.render(menu, lambda t: " ".join(c for c in t.number if c.isdigit())).split()
-    return len(words) * 60 / WORDS_PER_MINUTE
+def spoken_seconds(menu: Menu, topic: Topic) -> float:
+    """Estimate how long a topic's answer takes to say, as `ivr.speech` says it."""
+    return len(speech.answer(menu, topic).split()) * 60 / WORDS_PER_MINUTE
 
 
 @lru_cache(maxsize=1)
@@ -166,7 +166,7 @@ def _locate(source: list[str], line: int, char: str) -> tuple[int, int]:
 
 def _speech(menu: Menu) -> Iterator[Finding]:
     for t in menu.topics.values():
-        seconds = spoken_seconds(menu, t.spoken)
+        seconds = spoken_seconds(menu, t)
         if seconds > MAX_SECONDS:
             field = "voice" if t.voice else "answer"
             yield Finding(t.lines[field], f"the spoken answer of topic '{t.id}' takes about "

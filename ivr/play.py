@@ -15,7 +15,7 @@ from ivr.checks import printed
 from ivr.engine import Conversation, DialEnded, Event, Key, Reply, Silence, Start, State, Words
 from ivr.model import Transfer
 
-DIAL_ENDINGS = ("completed", "busy", "no-answer", "failed", "canceled")
+DIAL_ENDINGS = ("completed", "answered", "busy", "no-answer", "failed", "canceled")
 KEYS = frozenset("0123456789*#")
 
 Hear = Callable[..., str]
