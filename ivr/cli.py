@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+import textwrap
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 import click
 
 from ivr.checks import check_content
 from ivr.draw import FORMATS
 from ivr.draw import draw as draw_menu
+from ivr.engine import Conversation
 from ivr.menu import MenuError, load_menu
 from ivr.model import Menu
+from ivr.play import Call
+from ivr.scenarios import ScenarioError, run_file
 from ivr.schema import menu_schema_json
 
 MENU_ARG = click.argument("path", default="menus.yaml", type=click.Path(dir_okay=False))
@@ -85,3 +93,84 @@ def draw(path: str, format: str) -> None:
     Graphviz: `ivr draw --format dot | dot -Tsvg > menu.svg`.
     """
     click.echo(draw_menu(_load(path), format), nl=False)
+
+
+@main.command()
+@MENU_ARG
+def simulate(path: str) -> None:
+    """Call the line in the terminal, through the engine the webhooks use.
+
+    A call prints what the caller hears. Type keys (2, *, #, 0) or words, which
+    are taken as speech; an empty line is silence. After "[connecting to ...]",
+    type how the call ended: completed (or an empty line), busy, no-answer,
+    failed or canceled. End with Ctrl-D. Input can be piped, one line per turn.
+    """
+    conversation = Conversation(_load(path))
+    stdin = sys.stdin
+    typed = stdin.isatty()
+    call = Call(conversation)
+    _say(call.start())
+    for line in _lines(stdin, typed):
+        _say(call.do(line))
+        if call.ended:
+            return
+        if typed and call.dialing is not None:
+            click.echo("[type how the call ended: completed (or Enter), busy, no-answer, "
+                       "failed or canceled]")
+    click.echo("[the caller hangs up]")
+
+
+def _lines(stdin: TextIO, typed: bool) -> Iterator[str]:
+    """Yield input lines, prompting at a terminal and echoing piped ones as a transcript."""
+    if typed:
+        with contextlib.suppress(ImportError):  # arrow keys and history, where readline exists
+            import readline  # noqa: F401
+        while True:
+            try:
+                yield input("> ")
+            except EOFError:
+                click.echo()
+                return
+    for line in stdin:
+        line = line.rstrip("\r\n")
+        click.echo(f"> {line}")
+        yield line
+
+
+def _say(heard: list[str]) -> None:
+    # Wrapped for reading in a terminal; the words are exactly those said.
+    for text in heard:
+        click.echo(textwrap.fill(text, 100, break_long_words=False, break_on_hyphens=False))
+
+
+@main.command(name="test")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--menu", "path", default="menus.yaml", show_default=True,
+              type=click.Path(dir_okay=False), help="The menu file the conversations call.")
+def test_command(files: tuple[str, ...], path: str) -> None:
+    """Play the conversations in FILES and check what is heard and read.
+
+    Each file is a list of conversations in YAML, such as:
+
+    \b
+      - name: symptoms by phone
+        call: [2]
+        hear: lump that does not hurt
+      - text: symptoms
+        reply: lump
+
+    A failure prints its file and line, the step, and what was heard instead.
+    """
+    conversation = Conversation(_load(path))
+    ran = failed = 0
+    for file in files:
+        try:
+            count, failures = run_file(conversation, file)
+        except ScenarioError as e:
+            raise click.ClickException(str(e)) from None
+        for f in failures:
+            click.echo("\n".join(f.lines(file)))
+        ran, failed = ran + count, failed + len(failures)
+    if failed:
+        raise click.ClickException(f"{failed} of {ran} {_plural(ran, 'conversation')} failed")
+    click.echo(f"{ran} {_plural(ran, 'conversation')} passed")

@@ -15,8 +15,9 @@ A test file is a list of conversations in YAML (quote "*" and "#", or say star a
           hear: lump
           not hear: Goodbye          # must not be heard
 
-Each check is on everything heard (or read) during its step, ignoring case; after a transfer the
-next input is how the call ended (see `ivr.play`).
+Each check is on what was heard (or read) in answer to its step's inputs, ignoring case and line
+breaks; `call: []` hears the greeting. After a transfer the next input is how the call ended (see
+`ivr.play`).
 """
 
 from __future__ import annotations
@@ -161,7 +162,8 @@ class Failure:
                         for h in self.heard or ["(nothing)"])]
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
+    """Return text as checks compare it: straight quotes, one case, single spaces."""
     text = text.translate(str.maketrans("‘’“”", "''\"\""))
     return " ".join(text.casefold().split())
 
@@ -177,19 +179,20 @@ def run_scenario(conversation: Conversation, scenario: Scenario, hear: Hear | No
         heard: list[str] = []
         if call is not None:
             if call.state is None:
-                heard += call.start()
+                greeting = call.start()
+                heard += greeting if not step.inputs else []  # `call: []` checks the greeting
             for item in step.inputs:
                 heard += call.do(item)
         elif text is not None:
             for item in step.inputs:
                 heard += text.send(item)
-        said = _plain("\n".join(heard))
+        said = plain("\n".join(heard))
         verb = "hear" if step.channel == "call" else "read"
         for words in step.expect:
-            if _plain(words) not in said:
+            if plain(words) not in said:
                 return Failure(scenario, number, f"expected to {verb} {words!r}", tuple(heard))
         for words in step.absent:
-            if _plain(words) in said:
+            if plain(words) in said:
                 return Failure(scenario, number, f"expected not to {verb} {words!r}",
                                tuple(heard))
     return None

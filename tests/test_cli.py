@@ -85,7 +85,7 @@ def test_every_command_is_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     staff = readme.split("## Staff tools", 1)[1].split("\n## ", 1)[0]
     for name in main.commands:
-        assert re.search(rf"^\$ (\.venv/bin/)?ivr {name}\b", staff, re.M), (
+        assert re.search(rf"^\$ .*\bivr {name}\b", staff, re.M), (
             f"`ivr {name}` is not shown in README.md's Staff tools section")
 
 
@@ -112,3 +112,57 @@ def test_draw_an_unknown_format_is_a_usage_error():
     result = run("draw", "--format", "svg", SHIPPED)
     assert result.exit_code == 2
     assert "'svg' is not one of 'tree', 'mermaid', 'dot'" in result.output
+
+
+def test_simulate_a_call_prints_what_the_caller_hears():
+    result = run("simulate", SHIPPED, input="2\n0\nbusy\n")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("If this is a medical emergency, hang up and dial 911.")
+    said = " ".join(result.output.split())
+    assert "> 2 Signs differ from child to child." in said
+    assert "> 0" in lines and "[connecting to +1 617-355-6000]" in lines
+    assert "6 1 7, 3 5 5, 6 0 0 0" in said.split("> busy", 1)[1]
+    assert lines[-1] == "[the caller hangs up]"
+
+
+def test_simulate_speech_and_silence():
+    result = run("simulate", SHIPPED, input="what causes it\n\n\n\n")
+    said = " ".join(result.output.split())
+    assert "certain changes in genes" in said
+    assert result.output.splitlines()[-1] == "[the call ends]"  # silence three times
+
+
+def test_simulate_a_broken_menu_is_an_error(menu_file, small_menu_text):
+    result = run("simulate", menu_file(small_menu_text.replace("1: symptoms", "1: symtoms")))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+
+
+def test_test_runs_the_shipped_conversations():
+    result = run("test", "--menu", SHIPPED, str(ROOT / "tests" / "conversations.yaml"))
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(r"\d+ conversations passed\n", result.output)
+
+
+def test_test_says_which_step_failed(tmp_path):
+    changed = (ROOT / "menus.yaml").read_text(encoding="utf-8").replace(
+        "a lump or swelling that does not hurt", "a painless lump or swelling")
+    (tmp_path / "menus.yaml").write_text(changed, encoding="utf-8")
+    tests = str(ROOT / "tests" / "conversations.yaml")
+    result = run("test", "--menu", str(tmp_path / "menus.yaml"), tests)
+    assert result.exit_code == 1
+    assert re.search(rf"^{re.escape(tests)}:\d+: symptoms, by phone: step 1 \(call 2\): expected "
+                     "to hear 'a lump or swelling that does not hurt'; heard instead:$",
+                     result.output, re.M)
+    assert "a painless lump or swelling" in result.output
+    assert re.search(r"^Error: \d+ of \d+ conversations failed$", result.output, re.M)
+
+
+def test_test_a_broken_test_file_is_an_error(tmp_path):
+    path = tmp_path / "conversations.yaml"
+    path.write_text("- call: [2]\n  heard: lump\n", encoding="utf-8")
+    result = run("test", "--menu", SHIPPED, str(path))
+    assert result.exit_code == 1
+    assert result.output == f"Error: {path}:1: unknown setting 'heard'; a step has call: or " \
+        "text:, then hear:/reply: and not hear:/not reply:\n"

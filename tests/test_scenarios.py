@@ -1,17 +1,20 @@
 """Conversation tests staff write: the file format, the player, and what a failure says.
 
 The wording here is a stand-in that names what the engine decided, so these tests pin the runner;
-tests/test_conversations.py plays tests/conversations.yaml with the line's real wording.
+the last tests play tests/conversations.yaml with the line's real wording.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from ivr import speech
 from ivr.engine import Conversation, Key, Words
 from ivr.menu import parse_menu
 from ivr.play import Call, Texting
-from ivr.scenarios import ScenarioError, load_scenarios, run_file, run_scenario
+from ivr.scenarios import ScenarioError, load_scenarios, plain, run_file, run_scenario
 
 
 def stand_in(menu, reply) -> str:
@@ -137,7 +140,13 @@ def test_not_hear_fails_when_heard(tmp_path, small):
     assert failure is not None
     assert failure.lines(path)[0] == (f"{path}:1: conversation 1: step 1 (call 2): expected "
                                       "not to hear 'menu more'; heard instead:")
-    assert failure.lines(path)[1:] == ["    welcome menu main", "    menu more"]
+    assert failure.lines(path)[1:] == ["    menu more"]  # the greeting is not this step's
+
+
+def test_an_empty_call_step_hears_the_greeting(tmp_path, small):
+    path = write(tmp_path, "- call: []\n  hear: welcome menu main\n"
+                           "- call: [2]\n  not hear: welcome\n")
+    assert run_file(small, path, stand_in, stand_in_texts) == (2, [])
 
 
 def test_silence_is_written_as_an_empty_string(tmp_path, small):
@@ -168,3 +177,25 @@ def test_a_broken_test_file_says_where(tmp_path, text, line, words):
 def test_a_missing_test_file_says_so(tmp_path):
     with pytest.raises(ScenarioError, match="cannot read the file"):
         load_scenarios(str(tmp_path / "nope.yaml"))
+
+
+SHIPPED_TESTS = Path(__file__).resolve().parent / "conversations.yaml"
+
+
+@pytest.mark.parametrize("scenario", load_scenarios(str(SHIPPED_TESTS)), ids=lambda s: s.name)
+def test_shipped_conversations(conversation, scenario):
+    failure = run_scenario(conversation, scenario)
+    if failure is not None:
+        pytest.fail("\n".join(failure.lines("tests/conversations.yaml")), pytrace=False)
+
+
+@pytest.mark.parametrize(("channel", "said"), [
+    ("call", lambda menu, topic: speech.answer(menu, topic)),
+])
+def test_shipped_conversations_check_every_topic_by_call_and_by_text(shipped, channel, said):
+    checks = [plain(words) for s in load_scenarios(str(SHIPPED_TESTS)) for step in s.steps
+              if step.channel == channel for words in step.expect]
+    for topic in shipped.topics.values():
+        answer = plain(said(shipped, topic))
+        assert any(len(c) > 12 and c in answer for c in checks), (
+            f"no {channel} in tests/conversations.yaml checks the answer of '{topic.id}'")
