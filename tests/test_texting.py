@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +12,8 @@ from ivr import gsm, texting
 from ivr.engine import Conversation
 from ivr.menu import parse_menu
 from ivr.model import RESERVED_SMS_WORDS
+
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 NOTICE = "This line is not for emergencies. In an emergency, call 911."
 MAIN = ["1 What ASPS is", "2 Symptoms", "3 Treatment", "4 Where care happens", "5 More topics",
@@ -282,3 +286,18 @@ def test_every_reply_the_shipped_menu_can_send_is_gsm_and_at_most_two_segments(c
         assert gsm.is_gsm(body), how
         assert gsm.segments(body) <= 2, f"{gsm.segments(body)} segments: {how}:\n{body}"
     print(f"\n{len(replies)} different replies, each GSM-7 and at most 2 segments")
+
+
+def test_the_exchange_in_the_readme_is_what_the_line_says(conversation):
+    section = README.read_text().split("## Texting the line")[1].split("\n## ")[0]
+    block = re.search(r"```text\n(.*?)```", section, re.S)
+    assert block, "the README's texting section shows no exchange"
+    turns = re.split(r"^> (.*)$", block.group(1), flags=re.M)[1:]
+    texter = Texter(conversation)
+    for sent, shown in zip(turns[::2], turns[1::2], strict=True):
+        read = " ".join(line.removeprefix("< ") for line in shown.strip().split("\n")).split()
+        got = texter.send(sent).split()
+        if read[-1:] == ["..."]:
+            assert got[: len(read) - 1] == read[:-1], sent
+        else:
+            assert got == read, sent
