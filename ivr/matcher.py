@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import defaultdict
 
 import snowballstemmer
@@ -43,12 +44,17 @@ im i'm it's its ok okay thanks thank please yes yeah hi hello
 """.split())
 
 
+def _words(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower().replace("’", "'"))
+
+
 class Matcher:
     """An index of a menu's words, answering `match(text)` with the best ids."""
 
     def __init__(self, menu: Menu) -> None:
-        self._stem = snowballstemmer.stemmer("english")
-        little = set(self._stem.stemWords(sorted(LITTLE))) | LITTLE
+        self._stemmer = snowballstemmer.stemmer("english")
+        self._stemming = threading.Lock()  # a stemmer keeps state while it works
+        little = set(self._stem(sorted(LITTLE))) | LITTLE
         self._little = little
         self._subject = self._subject_of(menu) - little
         weights: dict[str, dict[str, float]] = defaultdict(dict)  # stem -> id -> weight
@@ -56,8 +62,8 @@ class Matcher:
         self._words: dict[tuple[str, str], set[str]] = defaultdict(set)
         self._phrases: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for id, weight, text in self._sources(menu):
-            words = _TOKEN.findall(text.lower())
-            stems = tuple(self._stem.stemWords(words))
+            words = _words(text)
+            stems = tuple(self._stem(words))
             if weight == KEYWORD and len(stems) > 1:
                 self._phrases[id].append(stems)
                 weight = PHRASE_WORD
@@ -105,7 +111,11 @@ class Matcher:
 
     def stems(self, text: str) -> list[str]:
         """Return the stems of a text's words, lowercased."""
-        return self._stem.stemWords(_TOKEN.findall(text.lower().replace("’", "'")))
+        return self._stem(_words(text))
+
+    def _stem(self, words: list[str]) -> list[str]:
+        with self._stemming:
+            return self._stemmer.stemWords(words)
 
     def _known(self, stem: str) -> str | None:
         if stem in self._index:
@@ -122,9 +132,9 @@ class Matcher:
 
     def match(self, text: str) -> list[str]:
         """Return the id that `text` asks for, several when it fits more than one, or none."""
-        words = _TOKEN.findall(text.lower().replace("’", "'"))
+        words = _words(text)
         found: dict[str, str] = {}  # known stem -> the word the texter wrote
-        for word, s in zip(words, self._stem.stemWords(words), strict=True):
+        for word, s in zip(words, self._stem(words), strict=True):
             if k := self._known(s):
                 found.setdefault(k, word)
         topical = any(s not in self._subject and s not in self._little for s in found)

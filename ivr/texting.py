@@ -42,13 +42,14 @@ def reply(conversation: Conversation, session: dict, body: str) -> list[str]:
     """Answer one text: return the message bodies to send (none for STOP and the like)."""
     said = body.strip()
     word = said.upper()
-    if word in OPT_WORDS:
+    if word in OPT_WORDS:  # the whole message only, as carriers match it
         session.clear()  # whoever texts again starts a new conversation
         return []
-    if word in HELP_WORDS:
+    # "Help?" from a worried parent still gets the help text; it opts nobody in or out.
+    if word.rstrip(".!?") in HELP_WORDS:
         return [_help(conversation)]
     rest = session.pop("more", None)
-    if word.rstrip(".!") == MORE and isinstance(rest, dict) and rest.get("text"):
+    if word.rstrip(".!?") == MORE and isinstance(rest, dict) and rest.get("text"):
         return [_page(str(rest["text"]), [], str(rest.get("tail", "")), session)]
     state = _load(session.get("at"))
     step = conversation.step(state, _event(said))

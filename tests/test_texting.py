@@ -140,7 +140,7 @@ def test_opt_out_and_in_words_get_no_reply_and_forget_the_texter(texter, word, s
     assert texter.send("hello").startswith(NOTICE)
 
 
-@pytest.mark.parametrize("word", ("HELP", "help", "Info", " INFO "))
+@pytest.mark.parametrize("word", ("HELP", "help", "Info", " INFO ", "help?", "HELP!"))
 def test_help_and_info_name_the_line_the_number_and_how_to_opt_out(texter, word):
     texter.send("hi")
     texter.send("5")
@@ -155,6 +155,8 @@ def test_help_and_info_name_the_line_the_number_and_how_to_opt_out(texter, word)
 def test_reserved_words_inside_a_sentence_are_just_words(texter):
     texter.send("hi")
     assert texter.send("stop the pain").startswith("Signs differ")  # symptoms: pain
+    # Carriers opt out only on the word alone, so the line must not go quiet on "stop it!".
+    assert texter.send("stop it!").startswith("Sorry, I did not understand that.")
 
 
 def test_a_long_answer_comes_in_parts_the_texter_asks_for(texter):
