@@ -35,6 +35,7 @@ SUBJECT = 0.2
 SUBJECT_SHARE, UNTITLED_SHARE = 0.5, 0.4
 FUZZY_CUTOFF = 80  # rapidfuzz ratio, 0-100, for a misspelt word to stand for a known one
 GUESSES = 10_000  # misspellings remembered per menu load
+STEMS = 200_000  # words whose stems are remembered per menu load
 # Little words say little on their own: they count for a tenth, but still complete a phrase.
 LITTLE = frozenset("""
 a an the is are was were be been am i me my we our us you your he she him her his they them their
@@ -53,7 +54,8 @@ class Matcher:
 
     def __init__(self, menu: Menu) -> None:
         self._stemmer = snowballstemmer.stemmer("english")
-        self._stemming = threading.Lock()  # a stemmer keeps state while it works
+        self._stemming = threading.Lock()  # a stemmer keeps state while it works, and the cache
+        self._stems: dict[str, str] = {}  # word -> stem
         little = set(self._stem(sorted(LITTLE))) | LITTLE
         self._little = little
         self._subject = self._subject_of(menu) - little
@@ -75,11 +77,10 @@ class Matcher:
         n = max(1, len(menu.topics) + len(menu.transfers))
         # A word is rarer the fewer targets name it in a keyword or title; a word only in answers
         # ("treatment" in three of them) must not make a keyword of that word any weaker.
-        self._index = {
-            s: {id: w * math.log(1 + n / (sum(v > ANSWER for v in ids.values()) or len(ids)))
-                for id, w in ids.items()}
-            for s, ids in weights.items()
-        }
+        self._index = {}
+        for s, ids in weights.items():
+            idf = math.log(1 + n / (sum(w > ANSWER for w in ids.values()) or len(ids)))
+            self._index[s] = {id: w * idf for id, w in ids.items()}
         self._vocab = list(self._index)
         self._guesses: dict[str, str | None] = {}  # misspelt stem -> known stem, or None
 
@@ -114,8 +115,14 @@ class Matcher:
         return self._stem(_words(text))
 
     def _stem(self, words: list[str]) -> list[str]:
+        # Menus and texts repeat their words: each distinct word is stemmed once.
         with self._stemming:
-            return self._stemmer.stemWords(words)
+            new = [w for w in dict.fromkeys(words) if w not in self._stems]
+            if len(self._stems) + len(new) > STEMS:
+                self._stems.clear()  # bounded: texts full of new words cannot grow it
+                new = list(dict.fromkeys(words))
+            self._stems.update(zip(new, self._stemmer.stemWords(new), strict=True))
+            return [self._stems[w] for w in words]
 
     def _known(self, stem: str) -> str | None:
         if stem in self._index:

@@ -109,3 +109,11 @@ def test_matching_stays_cheap_for_a_large_menu(small_menu_text):
     assert matcher.match("word17x") == ["extra17"]
     matcher.match("zzzzqqqq")
     assert "zzzzqqqq" in matcher._guesses
+
+
+def test_remembered_stems_are_bounded_and_answers_stay_right(shipped, monkeypatch):
+    monkeypatch.setattr("ivr.matcher.STEMS", 50)
+    matcher = Matcher(shipped)
+    for i in range(200):
+        assert matcher.match(f"symptoms xq{i}zz") == ["symptoms"]
+    assert len(matcher._stems) <= 50 + 3
