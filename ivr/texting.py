@@ -27,6 +27,9 @@ MAX_SEGMENTS = 2
 
 MORE_TAIL = "Reply MORE for the rest."
 REMINDER = "Reply MENU for topics, or 0 to talk to a person."
+TOPICS = "Reply MENU for topics."
+MAIN_MENU = "Reply MENU for the main menu."
+PICK = "Reply with a number."
 CHOOSE = "Reply with a number, or text a question:"
 PERSON = "To talk to a person, call {}."
 ZERO = "0 Talk to a person"
@@ -133,13 +136,13 @@ def _say(conversation: Conversation, step: Reply) -> tuple[list[str], str, str]:
         return head, _render(conversation, step.answer.texted), REMINDER
     if step.offered:
         items = [f"{i} {_title(n.title)}" for i, n in enumerate(step.offered, 1)]
-        return head, "\n".join(["Did you mean:", *items]), "Reply with a number."
+        return head, "\n".join(["Did you mean:", *items]), PICK
     if step.transfer is not None:
-        return head, _lines(conversation, step.transfer), "Reply MENU for topics."
+        return head, _lines(conversation, step.transfer), TOPICS
     if step.failed is not None:
-        return head, _lines(conversation, step.failed), "Reply MENU for topics."
+        return head, _lines(conversation, step.failed), TOPICS
     node = step.menu or menu.menus.get(step.state.menu, menu.home)
-    back = "" if node.id == menu.main else "Reply MENU for the main menu."
+    back = "" if node.id == menu.main else MAIN_MENU
     return head, _menu(conversation, node, step.welcome), back
 
 
