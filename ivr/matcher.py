@@ -49,6 +49,11 @@ def _words(text: str) -> list[str]:
     return _TOKEN.findall(text.lower().replace("’", "'"))
 
 
+def _within(phrase: tuple[str, ...], said: list[str | None]) -> bool:
+    n = len(phrase)
+    return any(tuple(said[i : i + n]) == phrase for i in range(len(said) - n + 1))
+
+
 class Matcher:
     """An index of a menu's words, answering `match(text)` with the best ids."""
 
@@ -75,11 +80,12 @@ class Matcher:
                 if weight > ANSWER:
                     self._words[s, id].add(word)
         n = max(1, len(menu.topics) + len(menu.transfers))
-        # A word is rarer the fewer targets name it in a keyword or title; a word only in answers
-        # ("treatment" in three of them) must not make a keyword of that word any weaker.
+        # A word is rarer the fewer targets name it most strongly: a word also in answers, or in
+        # another topic's longer phrase ("after treatment"), must not make a keyword any weaker.
         self._index = {}
         for s, ids in weights.items():
-            idf = math.log(1 + n / (sum(w > ANSWER for w in ids.values()) or len(ids)))
+            top = max(ids.values())
+            idf = math.log(1 + n / sum(w == top for w in ids.values()))
             self._index[s] = {id: w * idf for id, w in ids.items()}
         self._vocab = list(self._index)
         self._guesses: dict[str, str | None] = {}  # misspelt stem -> known stem, or None
@@ -141,8 +147,10 @@ class Matcher:
         """Return the id that `text` asks for, several when it fits more than one, or none."""
         words = _words(text)
         found: dict[str, str] = {}  # known stem -> the word the texter wrote
+        said: list[str | None] = []  # the known stems in the order written, None for others
         for word, s in zip(words, self._stem(words), strict=True):
-            if k := self._known(s):
+            said.append(k := self._known(s))
+            if k:
                 found.setdefault(k, word)
         topical = any(s not in self._subject and s not in self._little for s in found)
         scores: dict[str, float] = defaultdict(float)
@@ -150,8 +158,9 @@ class Matcher:
             for id, w in self._index[s].items():
                 scores[id] += w * self._how(s, id, word, topical)
         for id in scores:
-            # A whole keyword phrase ("how common") says more than its words apart.
-            full = [p for p in self._phrases.get(id, ()) if set(p) <= found.keys()]
+            # A whole keyword phrase ("how common") says more than its words apart, written
+            # together: "what is asps" is not in "what is the treatment for asps".
+            full = [p for p in self._phrases.get(id, ()) if _within(p, said)]
             if full:
                 scores[id] += PHRASE_BONUS * max(
                     sum(self._how(s, id, found[s], topical) for s in set(p)) for p in full)
