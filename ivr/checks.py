@@ -1,14 +1,15 @@
 """Content checks for a menu that loads: warnings a caller or texter would notice, by line.
 
-A warning never stops the line (the loader decides what is broken); `ivr check` prints these and
+Texts are measured as `ivr.texting` sends them and speech as `ivr.speech` says it. A warning
+never stops the line (the loader decides what is broken); `ivr check` prints these and
 fails on them only with `--strict`. Each check measures what a person gets: texts in SMS segments,
 answers in seconds of speech, words by school grade, topics by key presses from the main menu.
 """
 
 from __future__ import annotations
 
-import math
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +18,7 @@ from functools import lru_cache
 import phonenumbers
 import pyphen
 
-from ivr import speech
+from ivr import gsm, speech, texting
 from ivr.model import Menu, MenuNode, Text, Topic, Transfer
 
 MAX_SEGMENTS = 2
@@ -27,20 +28,6 @@ MAX_GRADE = 8.0
 MAX_OPTIONS = 6
 MAX_DEPTH = 3  # key presses from the main menu
 
-# GSM 03.38: the alphabet a plain text is sent in. One character outside it sends the whole text
-# as UCS-2, 70 characters a segment instead of 160. Kept minimal here; see ivr/gsm.py on the sms
-# branch, which the lead may unify with this table.
-GSM7 = frozenset(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-GSM7_EXTENDED = frozenset("^{}\\[~]|€\f")  # two septets each
-NAMES = {"’": "a curly quote", "‘": "a curly quote", "“": "a curly quote",
-         "”": "a curly quote", "–": "an en dash", "—": "an em dash", "…": "an ellipsis",
-         "\u00a0": "a no-break space"}
-PLAIN = {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "\u00a0": " "}
-
-
 @dataclass(frozen=True)
 class Finding:
     """One warning about the content, at a line of the file."""
@@ -49,19 +36,15 @@ class Finding:
     message: str
 
 
-def segments(text: str) -> tuple[int, str]:
-    """Return how many SMS segments `text` needs and its encoding (GSM-7 or UCS-2)."""
-    if all(c in GSM7 or c in GSM7_EXTENDED for c in text):
-        septets = len(text) + sum(c in GSM7_EXTENDED for c in text)
-        return (1 if septets <= 160 else math.ceil(septets / 153)), "GSM-7"
-    units = len(text.encode("utf-16-le")) // 2
-    return (1 if units <= 70 else math.ceil(units / 67)), "UCS-2"
-
-
 def printed(line: Transfer) -> str:
-    """Write a line's number as a text shows it."""
+    """Write a line's number for staff to read: +1 617-355-6000."""
     number = phonenumbers.parse(line.number)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def sent(menu: Menu, text: Text) -> str:
+    """Return a text as the text line sends it: numbers as texters dial them, plain GSM-7."""
+    return gsm.normalise(text.render(menu, texting.number))
 
 
 def spoken_seconds(menu: Menu, topic: Topic) -> float:
@@ -123,30 +106,31 @@ def _texted(menu: Menu) -> Iterator[tuple[str, str, int]]:
     for t in menu.topics.values():
         yield f"the title of topic '{t.id}'", t.title, t.lines.get("title", t.line)
         field = "sms" if t.sms else "answer"
-        yield f"the text of topic '{t.id}'", t.texted.render(menu, printed), t.lines[field]
+        yield f"the text of topic '{t.id}'", t.texted.render(menu, texting.number), t.lines[field]
 
 
 def _texting(menu: Menu, source: list[str]) -> Iterator[Finding]:
     for what, text, line in _texted(menu):
-        odd = sorted({c for c in text if c not in GSM7 and c not in GSM7_EXTENDED},
-                     key=text.index)
+        # Curly quotes, dashes and the like are sent as their plain twins; the rest cost UCS-2.
+        odd = sorted({c for c in text if not gsm.is_gsm(gsm.normalise(c))}, key=text.index)
         for c in odd:
             at, col = _locate(source, line, c)
-            name = NAMES.get(c, f"'{c}' (U+{ord(c):04X})")
-            name = f"{name} {c}" if c in NAMES else name
+            name = unicodedata.name(c, "")
             where = f" at column {col}" if col else ""
-            fix = f"; write {PLAIN[c]!r} instead" if c in PLAIN else ""
-            yield Finding(at, f"{what} has {name}{where}, which is not in the GSM-7 texting "
-                          "alphabet, so the whole text is sent in UCS-2 at 70 characters a "
-                          f"segment instead of 160 (about twice the cost){fix}")
+            yield Finding(at, f"{what} has '{c}' (U+{ord(c):04X}{' ' + name if name else ''})"
+                          f"{where}, which is not in the GSM-7 texting alphabet, so the whole "
+                          "text is sent in UCS-2 at 70 characters a segment instead of 160 "
+                          "(about twice the cost); remove it or use plain words")
     for t in menu.topics.values():
-        n, code = segments(t.texted.render(menu, printed))
+        body = sent(menu, t.texted)
+        n, code = gsm.segments(body), gsm.encoding(body)
         if n > MAX_SEGMENTS:
             field = "sms" if t.sms else "answer"
             yield Finding(t.lines[field], f"the text of topic '{t.id}' needs {n} SMS segments "
                           f"({code}); keep it to {MAX_SEGMENTS} (about "
                           f"{MAX_SEGMENTS * (153 if code == 'GSM-7' else 67)} characters) "
-                          f"or write a shorter sms: for texts")
+                          "or write a shorter sms: for texts (longer ones are sent in parts the "
+                          "texter must ask for with MORE)")
 
 
 def _locate(source: list[str], line: int, char: str) -> tuple[int, int]:

@@ -18,7 +18,7 @@ from ivr.draw import draw as draw_menu
 from ivr.engine import Conversation
 from ivr.menu import MenuError, load_menu
 from ivr.model import Menu
-from ivr.play import Call
+from ivr.play import Call, Texting
 from ivr.scenarios import ScenarioError, run_file
 from ivr.schema import menu_schema_json
 
@@ -97,17 +97,26 @@ def draw(path: str, format: str) -> None:
 
 @main.command()
 @MENU_ARG
-def simulate(path: str) -> None:
-    """Call the line in the terminal, through the engine the webhooks use.
+@click.option("--sms", is_flag=True, help="Text the line instead of calling it.")
+def simulate(path: str, sms: bool) -> None:
+    """Call or text the line in the terminal, through the engine the webhooks use.
 
     A call prints what the caller hears. Type keys (2, *, #, 0) or words, which
     are taken as speech; an empty line is silence. After "[connecting to ...]",
     type how the call ended: completed (or an empty line), busy, no-answer,
-    failed or canceled. End with Ctrl-D. Input can be piped, one line per turn.
+    failed or canceled. With --sms, each line is one text and the replies are
+    printed. End with Ctrl-D. Input can be piped, one line per turn.
     """
     conversation = Conversation(_load(path))
     stdin = sys.stdin
     typed = stdin.isatty()
+    if sms:
+        texting = Texting(conversation)
+        for body in _lines(stdin, typed):
+            # STOP and the like get no reply from us: the carrier and Twilio answer them.
+            for text in texting.send(body) or ["[no reply]"]:
+                click.echo(text)
+        return
     call = Call(conversation)
     _say(call.start())
     for line in _lines(stdin, typed):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ivr.checks import check_content, grade, segments
+from ivr.checks import check_content, grade
 from ivr.menu import parse_menu
 
 TODAY = date(2026, 11, 28)
@@ -27,36 +27,33 @@ def test_small_menu_has_no_warnings(small_menu_text):
     assert warnings(small_menu_text) == []
 
 
-@pytest.mark.parametrize(("text", "count", "code"), [
-    ("a" * 160, 1, "GSM-7"),
-    ("a" * 161, 2, "GSM-7"),
-    ("a" * 306, 2, "GSM-7"),
-    ("a" * 307, 3, "GSM-7"),
-    ("[" * 80, 1, "GSM-7"),  # brackets are GSM-7's extension table: two septets each
-    ("[" * 81, 2, "GSM-7"),
-    ("’" + "a" * 69, 1, "UCS-2"),
-    ("’" + "a" * 70, 2, "UCS-2"),
-    ("’" + "a" * 133, 2, "UCS-2"),
-    ("’" + "a" * 134, 3, "UCS-2"),
-])
-def test_segments_count_as_carriers_bill(text, count, code):
-    assert segments(text) == (count, code)
+def test_curly_quotes_and_dashes_do_not_warn_as_they_are_sent_plain(small_menu_text):
+    text = small_menu_text.replace("answer: Surgery comes first.",
+                                   "answer: Surgery’s first – then “rest”.")
+    assert warnings(text) == []
 
 
-def test_curly_quote_is_named_with_its_line_and_column(small_menu_text):
-    text = small_menu_text.replace("answer: Surgery comes first.", "answer: Surgery’s first.")
+def test_a_character_with_no_gsm_twin_is_named_with_its_line_and_column(small_menu_text):
+    text = small_menu_text.replace("answer: Surgery comes first.", "answer: Surgery → rest.")
     found = warnings(text)
     assert len(found) == 1, found
-    assert found[0].startswith("27: the text of topic 'treatment' has a curly quote ’ at column 20")
-    assert "UCS-2" in found[0] and "write \"'\" instead" in found[0]
+    assert found[0].startswith("27: the text of topic 'treatment' has '→' (U+2192 RIGHTWARDS "
+                               "ARROW) at column 21, which is not in the GSM-7 texting alphabet")
 
 
-def test_character_outside_gsm_in_a_folded_answer_is_found_on_its_own_line(small_menu_text):
-    text = small_menu_text.replace(
-        "answer: Surgery comes first.", "answer: >-\n      Surgery comes\n      first — then rest.")
+def test_a_character_in_a_folded_answer_is_found_on_its_own_line(small_menu_text):
+    folded = "answer: >-\n      Surgery comes\n      first 🙂 then rest."
+    text = small_menu_text.replace("answer: Surgery comes first.", folded)
     found = warnings(text)
     assert [f.split(":")[0] for f in found] == ["29"], found
-    assert "an em dash — at column 13" in found[0]
+    assert "'🙂' (U+1F642 SLIGHTLY SMILING FACE) at column 13" in found[0]
+
+
+def test_a_non_gsm_character_counts_the_text_in_ucs2_segments(small_menu_text):
+    # 150 characters: one GSM-7 segment, but three UCS-2 ones once an arrow is in it.
+    long = " ".join(["Surgery comes first."] * 7) + " →"
+    found = warnings(small_menu_text.replace("Surgery comes first.", long))
+    assert any("needs 3 SMS segments (UCS-2)" in f for f in found), found
 
 
 def test_text_over_two_segments(small_menu_text):

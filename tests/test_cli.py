@@ -36,11 +36,11 @@ def test_shipped_menu_passes_strict_check():
 
 
 def test_warnings_name_the_line_and_exit_zero_unless_strict(menu_file, small_menu_text):
-    path = menu_file(small_menu_text.replace("Surgery comes first.", "Surgery’s first."))
+    path = menu_file(small_menu_text.replace("Surgery comes first.", "Surgery → rest."))
     result = run("check", path)
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0].startswith(f"{path}:27: warning: the text of topic 'treatment' has a curly")
+    assert lines[0].startswith(f"{path}:27: warning: the text of topic 'treatment' has '→'")
     assert lines[-1] == f"{path}: OK with 1 warning (2 menus, 2 topics, 1 transfer line)"
 
     strict = run("check", "--strict", path)
@@ -131,6 +131,15 @@ def test_simulate_speech_and_silence():
     said = " ".join(result.output.split())
     assert "certain changes in genes" in said
     assert result.output.splitlines()[-1] == "[the call ends]"  # silence three times
+
+
+def test_simulate_texts_prints_the_replies():
+    result = run("simulate", "--sms", SHIPPED, input="symptoms\n0\n")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "> symptoms"
+    assert "lump or swelling that does not hurt" in result.output
+    assert "> 0" in lines and "To talk to a person, call 617-355-6000." in lines
 
 
 def test_simulate_a_broken_menu_is_an_error(menu_file, small_menu_text):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ivr import speech
+from ivr.checks import sent
 from ivr.engine import Conversation, Key, Words
 from ivr.menu import parse_menu
 from ivr.play import Call, Texting
@@ -191,6 +192,7 @@ def test_shipped_conversations(conversation, scenario):
 
 @pytest.mark.parametrize(("channel", "said"), [
     ("call", lambda menu, topic: speech.answer(menu, topic)),
+    ("text", lambda menu, topic: sent(menu, topic.texted)),
 ])
 def test_shipped_conversations_check_every_topic_by_call_and_by_text(shipped, channel, said):
     checks = [plain(words) for s in load_scenarios(str(SHIPPED_TESTS)) for step in s.steps
