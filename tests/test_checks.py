@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ivr.checks import check_content, grade
+from ivr.checks import check_content, grade, syllables
 from ivr.menu import parse_menu
 
 TODAY = date(2026, 11, 28)
@@ -34,11 +34,11 @@ def test_curly_quotes_and_dashes_do_not_warn_as_they_are_sent_plain(small_menu_t
 
 
 def test_a_character_with_no_gsm_twin_is_named_with_its_line_and_column(small_menu_text):
-    text = small_menu_text.replace("answer: Surgery comes first.", "answer: Surgery → rest.")
+    text = small_menu_text.replace("Surgery comes first.", "Surgery comes first → then rest.")
     found = warnings(text)
     assert len(found) == 1, found
     assert found[0].startswith("27: the text of topic 'treatment' has '→' (U+2192 RIGHTWARDS "
-                               "ARROW) at column 21, which is not in the GSM-7 texting alphabet")
+                               "ARROW) at column 33, which is not in the GSM-7 texting alphabet")
 
 
 def test_a_character_in_a_folded_answer_is_found_on_its_own_line(small_menu_text):
@@ -89,6 +89,23 @@ def test_reading_level_above_grade_eight(small_menu_text):
             "incorporating radiological investigations.")
     found = warnings(small_menu_text.replace("Surgery comes first.", hard))
     assert any(f.startswith("27: the answer of topic 'treatment' reads at grade") for f in found)
+
+
+@pytest.mark.parametrize(("word", "count"), [
+    ("cancer", 2), ("area", 3), ("chemotherapy", 5), ("swelling", 2),  # from the dictionary
+    ("check-ups", 2),  # by its parts
+    ("Dana-Farber", 4),
+    ("zorbification", 5),  # not in the dictionary: by vowel groups
+    ("glorbe", 1),  # a silent final e
+])
+def test_syllables(word, count):
+    assert syllables(word) == count
+
+
+def test_names_and_abbreviations_count_as_short_words():
+    names = "Care is at the Dana-Farber Cancer Institute. ASPS is rare."
+    same_words = "Care is at the dana-farber cancer institute. asps is rare."
+    assert grade(names) < 2 < grade(same_words)
 
 
 def test_grade_is_low_for_plain_words_and_high_for_long_ones():

@@ -36,7 +36,8 @@ def test_shipped_menu_passes_strict_check():
 
 
 def test_warnings_name_the_line_and_exit_zero_unless_strict(menu_file, small_menu_text):
-    path = menu_file(small_menu_text.replace("Surgery comes first.", "Surgery → rest."))
+    arrow = small_menu_text.replace("Surgery comes first.", "Surgery comes first → then rest.")
+    path = menu_file(arrow)
     result = run("check", path)
     assert result.exit_code == 0
     lines = result.output.splitlines()
