@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -36,6 +37,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         IVR_FALLBACK_NUMBER=env("IVR_FALLBACK_NUMBER", "+16173556000"),
         IVR_SMS_LIMIT=env("IVR_SMS_LIMIT", "20 per 10 minutes"),
         REDIS_URL=env("REDIS_URL"),
+        # Twilio keeps a texter's cookies for about 4 hours: where they are in the menu, as long.
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=4),
     )
     if test_config:
         app.config.update(test_config)
