@@ -27,8 +27,8 @@ log = logging.getLogger("ivr")
 bp = Blueprint("fallback", __name__)
 
 FALLBACK_PATHS = ("/voice/fallback", "/sms/fallback")
-# Words that opt a number out of texts: a fallback must not answer them with a message.
-OPT_OUT = RESERVED_SMS_WORDS - {"START", "UNSTOP", "YES", "HELP", "INFO"}
+# Opting out or back in: Twilio sends the carrier's confirmation, so the line sends nothing.
+SILENT = RESERVED_SMS_WORDS - {"HELP", "INFO"}
 DEFAULT_VOICE = ("Polly.Joanna-Neural", "en-US")
 
 
@@ -133,7 +133,7 @@ def _sms() -> MessagingResponse:
         body = request.form.get("Body", "")
     except HTTPException:
         body = ""
-    if body.strip().upper() in OPT_OUT:
+    if body.strip().upper() in SILENT:
         return r
     number, _, _ = _person()
     r.message(f"Sorry, this line is having a problem right now. To talk to a person, call "

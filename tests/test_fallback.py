@@ -45,15 +45,16 @@ def test_voice_fallback_apologises_and_connects_to_a_person(client):
     assert "6 1 7, 3 5 5, 6 0 0 0" in heard(root)  # said digit by digit after the transfer
 
 
-def test_sms_fallback_gives_the_number(client):
-    root = twiml(client.post("/sms/fallback", data=TEXT))
+@pytest.mark.parametrize("body", ("hello", "HELP", ""))
+def test_sms_fallback_gives_the_number(client, body):
+    root = twiml(client.post("/sms/fallback", data={**TEXT, "Body": body}))
     text = root.find("Message").text
     assert "+1 617-355-6000" in text
     assert "911" in text
 
 
-@pytest.mark.parametrize("word", ("STOP", "stop ", "Unsubscribe"))
-def test_sms_fallback_never_texts_someone_who_opted_out(client, word):
+@pytest.mark.parametrize("word", ("STOP", "stop ", "Unsubscribe", "START", "yes"))
+def test_sms_fallback_leaves_opting_out_and_in_to_twilio(client, word):
     root = twiml(client.post("/sms/fallback", data={**TEXT, "Body": word}))
     assert list(root) == []
 
