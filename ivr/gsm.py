@@ -14,6 +14,7 @@ BASIC = frozenset(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 EXTENSION = frozenset("\f^{}\\[~]|€")
+ALPHABET = BASIC | EXTENSION
 # Units in a text sent whole, and in each part of a text sent split.
 SINGLE = {"GSM-7": (160, 153), "UCS-2": (70, 67)}
 
@@ -31,13 +32,15 @@ LOOK_ALIKES = str.maketrans({
 
 def is_gsm(text: str) -> bool:
     """Say whether every character of `text` is in the GSM-7 alphabet."""
-    return all(c in BASIC or c in EXTENSION for c in text)
+    return ALPHABET.issuperset(text)
 
 
 def normalise(text: str) -> str:
     """Replace look-alike characters with their GSM-7 twins, so a text stays cheap to send."""
+    if "\r" not in text and ALPHABET.issuperset(text):
+        return text  # already plain: most texts are, and each reply is checked on its way out
     text = text.replace("\r\n", "\n").translate(LOOK_ALIKES)
-    return "".join(c if c in BASIC or c in EXTENSION else _plain(c) for c in text)
+    return "".join(c if c in ALPHABET else _plain(c) for c in text)
 
 
 def _plain(c: str) -> str:
@@ -58,12 +61,21 @@ def _units(text: str) -> list[int]:
     return [2 if ord(c) > 0xFFFF else 1 for c in text]
 
 
+def _narrow(text: str) -> bool:
+    """Say whether every character of `text` takes one unit in its encoding."""
+    if is_gsm(text):
+        return EXTENSION.isdisjoint(text)
+    return max(text, default="\0") <= "\uffff"
+
+
 def segments(text: str) -> int:
     """Return how many SMS segments `text` is sent as (0 for an empty text)."""
-    units = _units(text)
     single, split = SINGLE[encoding(text)]
+    if _narrow(text):  # the usual text: one unit a character, so no character to move
+        return 0 if not text else 1 if len(text) <= single else -(-len(text) // split)
+    units = _units(text)
     if sum(units) <= single:
-        return 1 if units else 0
+        return 1
     count, room = 1, split
     for u in units:
         # A two-unit character is never cut across segments: it moves whole to the next one.

@@ -8,6 +8,7 @@ replaces this module's wording, nothing else.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 
@@ -68,6 +69,7 @@ def letters(words: str) -> str:
     return _ACRONYM.sub(lambda m: " ".join(m.group()), words)
 
 
+@lru_cache(maxsize=256)  # a line has only a few numbers, said in many replies
 def digits(number: str) -> str:
     """Say a phone number digit by digit in groups: '+16173556000' -> '6 1 7, 3 5 5, 6 0 0 0'."""
     try:

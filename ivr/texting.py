@@ -12,6 +12,7 @@ signed cookie): "at" is the engine's `State`, "more" the rest of an answer not y
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 
@@ -85,7 +86,13 @@ def _dump(state: State) -> dict:
 
 def number(line: Transfer) -> str:
     """Write a line's number as a texter dials it: 617-355-6000, or +44 20 7946 0958 abroad."""
-    parsed = phonenumbers.parse(line.number)
+    return _dialled(line.number)
+
+
+@lru_cache(maxsize=256)
+def _dialled(e164: str) -> str:
+    # Parsing a number costs more than the rest of a reply; a line has only a few numbers.
+    parsed = phonenumbers.parse(e164)
     if parsed.country_code == 1:
         d = str(parsed.national_number)
         return f"{d[:3]}-{d[3:6]}-{d[6:]}"
