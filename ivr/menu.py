@@ -7,7 +7,10 @@ which `ivr schema` also turns into a JSON Schema, so the loader and editors agre
 
 from __future__ import annotations
 
+import gc
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -74,20 +77,39 @@ def parse_menu(source: bytes | str, name: str = "menus.yaml") -> Menu:
         line = data[: e.start].count(b"\n") + 1
         problem = Problem(line, "this line is not UTF-8 text; save as UTF-8")
         raise MenuError(name, [problem]) from None
-    try:
-        root = yaml.compose(text, Loader=LOADER)
-    except yaml.YAMLError as e:
-        raise MenuError(name, [yaml_problem(e, text)]) from None
     builder = _Builder(name)
-    try:
-        menu = builder.build(root, hashlib.sha256(data).hexdigest()[:12])
-    except Exception as e:  # a bug of ours must still reach staff as a message, not a traceback
-        builder.bad(1, f"the checker failed on this file ({type(e).__name__}: {e}); "
-                    "please report this to the line's developers")
-        menu = None
+    with gc_paused():
+        try:
+            root = yaml.compose(text, Loader=LOADER)
+        except yaml.YAMLError as e:
+            raise MenuError(name, [yaml_problem(e, text)]) from None
+        try:
+            menu = builder.build(root, hashlib.sha256(data).hexdigest()[:12])
+        except Exception as e:  # a bug of ours must reach staff as a message, not a traceback
+            builder.bad(1, f"the checker failed on this file ({type(e).__name__}: {e}); "
+                        "please report this to the line's developers")
+            menu = None
+        del root  # the node tree is garbage now: freed at once, as it holds no cycles
     if builder.problems or menu is None:
         raise MenuError(name, builder.problems)
     return menu
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a menu is built.
+
+    A large menu is a few hundred thousand YAML nodes, all new and all alive: each automatic
+    collection walks them again, which took two thirds of loading 10,000 topics. They hold no
+    reference cycles, so nothing is left for the collector to find afterwards.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 class _Builder(Shapes):
