@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -55,6 +56,7 @@ class LiveMenu:
 
     def _load(self) -> None:
         self._seen = self._stamp()
+        gc.unfreeze()  # the menu in use until now may become garbage: let the collector see it
         try:
             menu = load_menu(self.path)
         except MenuError as e:
@@ -67,6 +69,11 @@ class LiveMenu:
             return
         self.conversation = Conversation(menu)
         self.error = None
+        # A large menu is hundreds of thousands of objects that live until the next load. Out of
+        # the collector's sight, they cost no time in each collection, and gunicorn's workers
+        # (forked after this load with --preload) keep sharing their pages instead of copying
+        # them when a collection writes to every object's header.
+        gc.freeze()
         log.info("menu loaded: %s (%s)", self.path, menu.digest)
 
     def _failed(self, e: MenuError) -> None:

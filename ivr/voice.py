@@ -9,6 +9,7 @@ that no server re-encodes). The words come from `ivr.speech`; this module only b
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request, url_for
+from flask.blueprints import BlueprintSetupState
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from ivr import speech
@@ -21,6 +22,15 @@ DIAL_SECONDS = 30  # about six rings before the caller hears the number to call 
 NONE = "-"  # no topic, or nothing offered: ids cannot be "-"
 MAX_HINTS = 500  # Twilio takes up to 500 hints of up to 100 characters each
 _hints: dict[str, str] = {}
+
+
+@bp.record_once
+def _warm(state: BlueprintSetupState) -> None:
+    # Built before gunicorn forks (--preload): read in a worker, every topic's refcount is
+    # written to, and each worker copies the whole menu's pages for a list of 500 words.
+    conversation = state.app.extensions["ivr.menu"].current()
+    if conversation is not None:
+        hints(conversation.menu)
 
 
 @bp.post("/voice")
