@@ -39,7 +39,10 @@ STR = "tag:yaml.org,2002:str"
 def value(node: yaml.Node) -> Any:
     """Return a scalar node's Python value (int, date, str...), safely."""
     if node.tag == STR:
-        return node.value  # most values are text: skip the constructor's bookkeeping
+        # Most values are text: skip the constructor's bookkeeping. A copy, because the value
+        # outlives the node tree: left among its nodes, it would keep the memory of a large
+        # menu's tree (twice the menu's own size) from going back to the system after loading.
+        return node.value.encode().decode()
     try:
         return SCALAR.construct_object(node, deep=True)
     except yaml.YAMLError:
