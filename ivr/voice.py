@@ -8,13 +8,16 @@ that no server re-encodes). The words come from `ivr.speech`; this module only b
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from dataclasses import fields
+
 from flask import Blueprint, Response, current_app, request, url_for
 from flask.blueprints import BlueprintSetupState
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from ivr import speech
 from ivr.engine import Conversation, DialEnded, Event, Key, Reply, Silence, Start, State, Words
-from ivr.model import Menu
+from ivr.model import Menu, MenuNode, Topic, Transfer
 
 bp = Blueprint("voice", __name__)
 
@@ -22,6 +25,8 @@ DIAL_SECONDS = 30  # about six rings before the caller hears the number to call 
 NONE = "-"  # no topic, or nothing offered: ids cannot be "-"
 MAX_HINTS = 500  # Twilio takes up to 500 hints of up to 100 characters each
 _hints: dict[str, str] = {}
+MAX_RENDERED = 4096
+_rendered: dict[tuple[object, ...], str] = {}
 
 
 @bp.record_once
@@ -63,15 +68,38 @@ def dialed(line: str) -> Response:
 
 def _step(state: State | None, event: Event) -> Response:
     conversation: Conversation | None = current_app.extensions["ivr.menu"].current()
-    if conversation is None:
-        # No menu has ever loaded; the fallback helper will give a better answer than this.
-        twiml = VoiceResponse()
-        twiml.say(speech.unavailable())
-        twiml.hangup()
-    else:
-        reply = conversation.step(state, event)
-        twiml = render(conversation.menu, reply)
+    if conversation is not None:
+        return Response(_twiml(conversation.menu, conversation.step(state, event)),
+                        mimetype="text/xml")
+    # No menu has ever loaded; the fallback helper will give a better answer than this.
+    twiml = VoiceResponse()
+    twiml.say(speech.unavailable())
+    twiml.hangup()
     return Response(str(twiml), mimetype="text/xml")
+
+
+def _twiml(menu: Menu, reply: Reply) -> str:
+    """Return a reply's TwiML text, built once per menu and reply: callers hear the same few."""
+    # Building TwiML through the library takes most of a request's own time, and a menu has few
+    # distinct replies (its menus, answers and troubles). The key holds every field of the
+    # reply, nodes by id (unique in a menu), and what the URLs depend on.
+    key = (menu.digest, request.script_root, tuple(_ids(getattr(reply, f.name))
+                                                   for f in fields(Reply)))
+    found = _rendered.get(key)
+    if found is None:
+        found = str(render(menu, reply))
+        if len(_rendered) >= MAX_RENDERED:  # bounded, whatever callers do
+            _rendered.clear()
+        _rendered[key] = found
+    return found
+
+
+def _ids(value: object) -> Hashable:
+    if isinstance(value, (MenuNode, Topic, Transfer)):
+        return value.id
+    if isinstance(value, tuple):
+        return tuple(_ids(v) for v in value)
+    return value  # type: ignore[return-value]
 
 
 def render(menu: Menu, reply: Reply) -> VoiceResponse:
