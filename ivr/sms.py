@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request, session
+from flask import Blueprint, Flask, Response, current_app, request, session
+from flask.blueprints import BlueprintSetupState
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 from twilio.twiml.messaging_response import MessagingResponse
 
 from ivr import texting
 
 bp = Blueprint("sms", __name__)
 # Said when no menu has ever loaded: the line cannot name its numbers, but must not go silent.
+MAX_BUILT = 1024
+_built: dict[tuple[str, ...], str] = {}
 BROKEN = "Sorry, this line is not working right now. In an emergency, call 911."
 
 
@@ -30,7 +35,33 @@ def sms() -> Response:
 
 def messages(bodies: list[str]) -> Response:
     """Return messaging TwiML sending each body as one message (none: an empty Response)."""
-    twiml = MessagingResponse()
-    for body in bodies:
-        twiml.message(body)
-    return Response(str(twiml), mimetype="text/xml")
+    key = tuple(bodies)
+    found = _built.get(key)
+    if found is None:  # texters get the same menus and answers: each is built once
+        twiml = MessagingResponse()
+        for body in bodies:
+            twiml.message(body)
+        found = str(twiml)
+        if len(_built) >= MAX_BUILT:  # bounded, whatever is texted
+            _built.clear()
+        _built[key] = found
+    return Response(found, mimetype="text/xml")
+
+
+class TextSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signer made once instead of twice a text."""
+
+    _made: tuple[object, URLSafeTimedSerializer | None] | None = None
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Return the serializer for the app's current keys, made when they change."""
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        made = self._made
+        if made is None or made[0] != keys:
+            made = self._made = (keys, super().get_signing_serializer(app))
+        return made[1]
+
+
+@bp.record_once
+def _sessions(state: BlueprintSetupState) -> None:
+    state.app.session_interface = TextSessions()

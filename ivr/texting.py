@@ -12,6 +12,7 @@ signed cookie): "at" is the engine's `State`, "more" the rest of an answer not y
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 import phonenumbers
@@ -155,9 +156,18 @@ def _say(conversation: Conversation, step: Reply) -> tuple[list[str], str, str]:
 
 def _page(text: str, head: list[str], tail: str, session: dict) -> str:
     """Return one reply of at most two segments; keep what did not fit for MORE."""
+    reply, rest = _cut(text, tuple(head), tail)
+    if rest:
+        session["more"] = {"text": rest, "tail": tail}
+    return reply
+
+
+@lru_cache(maxsize=1024)  # texters read the same menus and answers: each is cut once
+def _cut(text: str, head: tuple[str, ...], tail: str) -> tuple[str, str]:
+    """Return (the reply, the rest for MORE): as much of `text` as fits in two segments."""
     for whole in (_join(head, text, tail), _join(head, text, "")):
         if gsm.segments(whole) <= MAX_SEGMENTS:
-            return whole  # the last line is only a hint: dropped, when that saves a part
+            return whole, ""  # the last line is only a hint: dropped, when that saves a part
     pieces = _pieces(gsm.normalise(text))
     if not _fits(head, pieces[0]):
         # One sentence longer than a reply: cut it between words.
@@ -170,12 +180,10 @@ def _page(text: str, head: list[str], tail: str, session: dict) -> str:
         cut = next(i for i in range(len(word), 0, -1) if _fits(head, word[:i]) or i == 1)
         sent, pieces = word[:cut], [word[cut:], *pieces]
     rest = "".join(pieces).strip()
-    if rest:
-        session["more"] = {"text": rest, "tail": tail}
-    return _join(head, sent, MORE_TAIL if rest else tail)
+    return _join(head, sent, MORE_TAIL if rest else tail), rest
 
 
-def _fits(head: list[str], text: str) -> bool:
+def _fits(head: Sequence[str], text: str) -> bool:
     return gsm.segments(_join(head, text, MORE_TAIL)) <= MAX_SEGMENTS
 
 
@@ -184,5 +192,5 @@ def _pieces(text: str) -> list[str]:
     return [p for p in re.split(r"(?<=[.!?:]\s)|(?<=\n)", text) if p]
 
 
-def _join(head: list[str], text: str, tail: str) -> str:
+def _join(head: Sequence[str], text: str, tail: str) -> str:
     return gsm.normalise("\n".join(p for p in [*head, text.strip(), tail] if p))
