@@ -165,7 +165,7 @@ class Matcher:
         for id in scores:
             # A whole keyword phrase ("how common") says more than its words apart, written
             # together: "what is asps" is not in "what is the treatment for asps".
-            full = [p for p in self._phrases.get(id, ()) if _within(p, said)]
+            full = [p for p in self._phrases.get(id, ()) if p[0] in found and _within(p, said)]
             if full:
                 scores[id] += PHRASE_BONUS * max(
                     sum(self._how(s, id, found[s], topical) for s in set(p)) for p in full)
