@@ -21,14 +21,14 @@ NAV_KEYS = ("*", "#", "0")
 OPTION_KEYS = tuple("123456789")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LineRef:
     """A `{name}` placeholder in a text, naming a transfer line."""
 
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Text:
     """Words written once in menus.yaml, with transfer lines kept apart for each channel to say."""
 
@@ -45,7 +45,7 @@ class Text:
         return "".join(f"{{{p.name}}}" if isinstance(p, LineRef) else p for p in self.parts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Transfer:
     """A phone line a caller can be connected to, such as the patient line."""
 
@@ -56,7 +56,7 @@ class Transfer:
     keywords: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Option:
     """One choice on a menu: the key that picks it and the id it leads to."""
 
@@ -65,7 +65,7 @@ class Option:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MenuNode:
     """A menu: an optional prompt and the options a caller picks by key."""
 
@@ -80,7 +80,7 @@ class MenuNode:
         return next((o for o in self.options if o.key == key), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Topic:
     """A short answer, written once for both channels, with wording per channel where it differs."""
 
@@ -106,7 +106,7 @@ class Topic:
         return self.sms or self.answer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Settings:
     """The line's own settings: its name, how it speaks, and how it greets."""
 
@@ -122,7 +122,7 @@ class Settings:
 Node = MenuNode | Topic | Transfer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Menu:
     """A whole line, loaded and checked: settings, transfer lines, menus and topics by id."""
 
