@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 
 from ivr.engine import Conversation
-from ivr.menu import MenuError, Problem, load_menu
+from ivr.menu import MenuError, Problem, gc_paused, load_menu
 
 log = logging.getLogger("ivr")
 
@@ -58,7 +58,9 @@ class LiveMenu:
         self._seen = self._stamp()
         gc.unfreeze()  # the menu in use until now may become garbage: let the collector see it
         try:
-            menu = load_menu(self.path)
+            with gc_paused():  # the index, like the menu, is many new objects that all live
+                menu = load_menu(self.path)
+                conversation = Conversation(menu)
         except MenuError as e:
             self._failed(e)
             return
@@ -67,7 +69,7 @@ class LiveMenu:
             self._failed(MenuError(self.path, [Problem(0, f"could not be loaded "
                                                           f"({type(e).__name__}); see the log")]))
             return
-        self.conversation = Conversation(menu)
+        self.conversation = conversation
         self.error = None
         # A large menu is hundreds of thousands of objects that live until the next load. Out of
         # the collector's sight, they cost no time in each collection, and gunicorn's workers

@@ -66,7 +66,8 @@ class Matcher:
         self._subject = self._subject_of(menu) - little
         weights: dict[str, dict[str, float]] = defaultdict(dict)  # stem -> id -> weight
         # (stem, id) -> the words written for it, to prefer "operator" over "operation"
-        written: dict[tuple[str, str], set[str]] = defaultdict(set)
+        # Tuples, not sets: a third the size, and 10,000 topics make 40,000 of them.
+        self._words: dict[tuple[str, str], tuple[str, ...]] = {}
         self._phrases: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for id, weight, text in self._sources(menu):
             words = _words(text)
@@ -77,11 +78,8 @@ class Matcher:
             for word, s in zip(words, stems, strict=True):
                 w = weight / 10 if s in little else weight
                 weights[s][id] = max(weights[s].get(id, 0.0), w)
-                if weight > ANSWER:
-                    written[s, id].add(word)
-        # Kept for the menu's life: tuples, a third the size of sets (10,000 topics: 70,000).
-        self._words = {k: tuple(v) for k, v in written.items()}
-        del written
+                if weight > ANSWER and word not in (seen := self._words.get((s, id), ())):
+                    self._words[s, id] = (*seen, word)
         n = max(1, len(menu.topics) + len(menu.transfers))
         # A word is rarer the fewer targets name it most strongly: a word also in answers, or in
         # another topic's longer phrase ("after treatment"), must not make a keyword any weaker.
