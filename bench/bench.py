@@ -27,8 +27,7 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "bench")]
 from synth import synthetic_menu  # noqa: E402
 from twilio_client import TOKEN, TwilioClient, free_port, procfile_command  # noqa: E402
 
-from ivr.engine import Conversation  # noqa: E402
-from ivr.menu import load_menu  # noqa: E402
+from ivr.live import LiveMenu  # noqa: E402
 
 CALL = {"CallSid": "CA" + "0" * 32, "AccountSid": "AC" + "0" * 32, "From": "+15555550100",
         "To": "+15555550199", "CallStatus": "in-progress", "Direction": "inbound"}
@@ -223,7 +222,8 @@ def scaling(sizes: list[int], seconds: int, rounds: int,
                 path = Path(tmp) / f"menu-{n}.yaml"
                 path.write_text(text)
                 t0 = time.perf_counter()
-                Conversation(load_menu(path))
+                if LiveMenu(str(path)).current() is None:  # as the app loads it: menu and index
+                    sys.exit(f"the synthetic menu of {n} topics did not load")
                 load_s = time.perf_counter() - t0
                 loads[n] = (check_seconds(path, 3), load_s)
                 server = servers[n] = Gunicorn({"IVR_MENU": str(path), "IVR_SMS_LIMIT": NO_LIMIT})
@@ -280,10 +280,10 @@ def main() -> None:
     print(f"# make bench ({os.cpu_count()} cores; medians of {args.rounds} runs of "
           f"{args.seconds} s each, line and floor alternating)\n", flush=True)
     print(f"## Throughput and latency beside the floor ({CONNECTIONS} connections)\n")
-    print("\n".join(throughput(args.seconds, args.rounds, checks)), "\n", flush=True)
+    print("\n".join(throughput(args.seconds, args.rounds, checks)) + "\n", flush=True)
     print("## Menu size (1 connection; ratios to the smallest menu)\n")
     sizes = [int(s) for s in args.sizes.split(",")]
-    print("\n".join(scaling(sizes, args.seconds, args.rounds, checks)), "\n")
+    print("\n".join(scaling(sizes, args.seconds, args.rounds, checks)) + "\n")
     print("## Targets\n")
     for what, held in checks:
         print(f"- {'PASS' if held else 'MISS'}: {what}")
