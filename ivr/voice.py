@@ -26,6 +26,7 @@ NONE = "-"  # no topic, or nothing offered: ids cannot be "-"
 MAX_HINTS = 500  # Twilio takes up to 500 hints of up to 100 characters each
 _hints: dict[str, str] = {}
 MAX_RENDERED = 4096
+REPLY_FIELDS = tuple(f.name for f in fields(Reply))
 _rendered: dict[tuple[object, ...], str] = {}
 
 
@@ -83,8 +84,8 @@ def _twiml(menu: Menu, reply: Reply) -> str:
     # Building TwiML through the library takes most of a request's own time, and a menu has few
     # distinct replies (its menus, answers and troubles). The key holds every field of the
     # reply, nodes by id (unique in a menu), and what the URLs depend on.
-    key = (menu.digest, request.script_root, tuple(_ids(getattr(reply, f.name))
-                                                   for f in fields(Reply)))
+    key = (menu.digest, request.script_root, tuple(_ids(getattr(reply, f))
+                                                   for f in REPLY_FIELDS))
     found = _rendered.get(key)
     if found is None:
         found = str(render(menu, reply))
