@@ -13,13 +13,15 @@ from ivr.live import LiveMenu
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create the web app: read settings, load the menu once, register the webhooks."""
-    app = Flask(__name__)
+    # No app-wide /static: the simulator serves its own files, and only when it is on.
+    app = Flask(__name__, static_folder=None)
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("SECRET_KEY"),
         TWILIO_AUTH_TOKEN=os.environ.get("TWILIO_AUTH_TOKEN"),
         PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL"),
         IVR_MENU=os.environ.get("IVR_MENU", "menus.yaml"),
         IVR_DEV=os.environ.get("IVR_DEV") == "1",
+        IVR_SIMULATOR=os.environ.get("IVR_SIMULATOR") == "1",
         IVR_RELOAD_SECONDS=1.0,
     )
     if test_config:
@@ -29,9 +31,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["IVR_MENU"], interval=app.config["IVR_RELOAD_SECONDS"]
     )
 
-    from ivr import health, sms, voice
+    from ivr import health, simulator, sms, voice
 
     app.register_blueprint(voice.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(simulator.bp)
     return app
