@@ -1,0 +1,144 @@
+"""The simulator page: on only when asked for, and its relay signs requests as Twilio does."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Blueprint, request
+from twilio.request_validator import RequestValidator
+
+from ivr import create_app
+from ivr.simulator import tree
+
+TOKEN = "12345678901234567890123456789012"
+RELAY = {"X-IVR-Simulator": "1"}
+
+
+def make(menu: str, **config: object):
+    settings = {"TESTING": True, "SECRET_KEY": "test", "IVR_MENU": menu, "IVR_DEV": False,
+                "IVR_SIMULATOR": False, **config}
+    return create_app(settings)
+
+
+@pytest.fixture
+def sim(tmp_path, small_menu_text):
+    path = tmp_path / "menus.yaml"
+    path.write_text(small_menu_text)
+    return make(str(path), IVR_DEV=True)
+
+
+@pytest.mark.parametrize(("config", "status"), (
+    ({}, 404),
+    ({"IVR_DEV": True}, 200),
+    ({"IVR_SIMULATOR": True}, 200),
+    ({"IVR_SIMULATOR": True, "TWILIO_AUTH_TOKEN": TOKEN}, 200),
+))
+def test_the_page_is_served_only_when_the_simulator_is_on(shipped, config, status):
+    client = make(str(shipped.path), **config).test_client()
+    for path in ("/", "/simulator/static/simulator.js", "/simulator/menu.json"):
+        with client.get(path) as answer:
+            assert answer.status_code == status, path
+    with client.get("/static/simulator.html") as answer:
+        assert answer.status_code == 404  # no app-wide static folder serves the page anyway
+
+
+def test_the_page_has_a_keypad_a_say_box_and_a_message_box(sim):
+    with sim.test_client().get("/") as answer:
+        html = answer.get_data(as_text=True)
+    for key in "123456789*0#":
+        assert f'data-key="{key}"' in html
+    assert 'id="say"' in html and 'id="text"' in html and 'aria-live="polite"' in html
+
+
+def test_menu_json_lists_the_tree_with_keys(sim):
+    body = sim.test_client().get("/simulator/menu.json").get_json()
+    rows = [(r["depth"], r["key"], r["id"], r["kind"]) for r in body["tree"]]
+    assert rows == [
+        (0, None, "main", "menu"),
+        (1, "1", "symptoms", "topic"),
+        (1, "2", "more", "menu"),
+        (2, "1", "treatment", "topic"),
+        (1, "0", "patient", "transfer"),
+    ]
+    assert body["digest"] and body["error"] is None
+
+
+def test_menu_json_says_why_an_edit_did_not_load(tmp_path, small_menu_text):
+    path = tmp_path / "menus.yaml"
+    path.write_text(small_menu_text)
+    app = make(str(path), IVR_DEV=True, IVR_RELOAD_SECONDS=0)
+    good = app.test_client().get("/simulator/menu.json").get_json()["digest"]
+    path.write_text(small_menu_text.replace("1: symptoms", "1: symptom"))
+    body = app.test_client().get("/simulator/menu.json").get_json()
+    assert body["digest"] == good  # the last good menu keeps serving
+    assert any("symptom" in line for line in body["error"])
+
+
+def test_topics_reached_only_by_words_are_listed_apart(shipped):
+    rows = tree(shipped)
+    ids = [r["id"] for r in rows]
+    headings = [i for i, r in enumerate(rows) if r["kind"] == "heading"]
+    keyed = {o.target for m in shipped.menus.values() for o in m.options}
+    for topic in shipped.topics:
+        assert topic in ids
+        if topic not in keyed:
+            assert headings and ids.index(topic) > headings[0]
+
+
+def echo_app(tmp_path, small_menu_text, **config):
+    """The app with a stand-in /voice/echo that checks signatures and reports what it got."""
+    path = tmp_path / "menus.yaml"
+    path.write_text(small_menu_text)
+    app = make(str(path), **config)
+    bp = Blueprint("echo", __name__)
+
+    @bp.post("/voice/echo")
+    def echo():
+        token = app.config.get("TWILIO_AUTH_TOKEN")
+        valid = RequestValidator(token).validate(
+            request.url, request.form.to_dict(), request.headers.get("X-Twilio-Signature", "")
+        ) if token else None
+        out = {"valid": valid, "form": request.form.to_dict(), "cookies": dict(request.cookies)}
+        response = app.json.response(out)
+        response.set_cookie("seen", request.form.get("CallSid", ""))
+        return response
+
+    app.register_blueprint(bp)
+    return app
+
+
+def test_the_relay_signs_with_the_token_and_keeps_each_channels_cookies(tmp_path,
+                                                                        small_menu_text):
+    app = echo_app(tmp_path, small_menu_text, IVR_SIMULATOR=True, TWILIO_AUTH_TOKEN=TOKEN)
+    client = app.test_client()
+    first = client.post("/simulator/relay?to=/voice/echo", data={"CallSid": "CA1"},
+                        headers=RELAY)
+    assert first.get_json()["valid"] is True
+    assert first.get_json()["form"] == {"CallSid": "CA1"}
+    assert TOKEN not in first.get_data(as_text=True)
+    assert client.get_cookie("sim-voice-seen").value == "CA1"
+    client.set_cookie("sim-sms-session", "not-for-calls")
+    again = client.post("/simulator/relay?to=/voice/echo", data={"CallSid": "CA2"},
+                        headers=RELAY).get_json()
+    assert again["cookies"] == {"seen": "CA1"}  # the call's cookie came back, the text's did not
+    client.post("/simulator/forget?channel=voice", headers=RELAY)
+    assert client.get_cookie("sim-voice-seen") is None
+    assert client.get_cookie("sim-sms-session") is not None
+
+
+@pytest.mark.parametrize("to", (
+    "/healthz", "http://elsewhere.example/voice", "//elsewhere.example/voice", "voice", "/",
+))
+def test_the_relay_reaches_only_the_webhooks(sim, to):
+    answer = sim.test_client().post("/simulator/relay", query_string={"to": to}, headers=RELAY)
+    assert answer.status_code == 400
+
+
+def test_the_relay_refuses_requests_without_the_simulator_header(tmp_path, small_menu_text):
+    app = echo_app(tmp_path, small_menu_text, IVR_SIMULATOR=True, TWILIO_AUTH_TOKEN=TOKEN)
+    assert app.test_client().post("/simulator/relay?to=/voice/echo").status_code == 403
+
+
+def test_the_relay_is_gone_when_the_simulator_is_off(tmp_path, small_menu_text):
+    app = echo_app(tmp_path, small_menu_text, TWILIO_AUTH_TOKEN=TOKEN)
+    answer = app.test_client().post("/simulator/relay?to=/voice/echo", headers=RELAY)
+    assert answer.status_code == 404
