@@ -109,8 +109,8 @@ async function request(url, extra, method, docUrl, run) {
 }
 
 async function perform(root, docUrl, run) {
-  const gather = root.querySelector("Gather");
-  menuTree.fromUrl(gather ? pathOf(gather.getAttribute("action"), docUrl) : docUrl);
+  const listening = root.querySelector("Gather");
+  menuTree.fromUrl(listening ? pathOf(listening.getAttribute("action"), docUrl) : docUrl);
   for (const verb of root.children) {
     if (run !== call.run) return;
     const name = verb.nodeName;
@@ -330,7 +330,7 @@ function segments(text) {
 const menuTree = {
   digest: null, rows: [], current: null,
   render(data) {
-    $("line-name").textContent = data.name ? `: ${data.name}` : "";
+    $("line-name").textContent = data.name || "";
     const errors = data.error || [];
     $("menu-error").hidden = !errors.length;
     $("menu-error").replaceChildren(...errors.map((e) => item(e)));
