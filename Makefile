@@ -17,8 +17,11 @@ run: $(BIN)/.installed
 	IVR_DEV=1 $(BIN)/flask --app ivr run --port $(PORT)
 
 test: $(BIN)/.installed
-	$(BIN)/ruff check ivr tests
+	$(BIN)/ruff check ivr tests bench
 	$(BIN)/python -m pytest
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
