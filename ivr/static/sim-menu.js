@@ -1,0 +1,71 @@
+// The menu panel: the tree with the caller's place marked, the warnings, and the last load error.
+
+import { $ } from "./sim-net.js";
+
+export const menuTree = {
+  digest: null, rows: [], current: null,
+  render(data) {
+    $("line-name").textContent = data.name || "";
+    const errors = data.error || [];
+    $("menu-error").hidden = !errors.length;
+    $("menu-error").replaceChildren(...errors.map((e) => item(e)));
+    $("menu-status").textContent = !data.digest ? "No menu has loaded: calls and texts get the fallback."
+      : errors.length ? `The last edit did not load; still using menu ${data.digest}.`
+        : `Menu ${data.digest} is in use.`;
+    if (data.digest === this.digest) return;
+    this.digest = data.digest;
+    this.rows = data.tree || [];
+    $("tree").replaceChildren(...this.rows.map((r) => this.row(r)));
+    const warns = data.warnings || [];
+    $("warnings").replaceChildren(...(warns.length ? warns : ["None."]).map((w) => item(w)));
+    this.here(this.current);
+  },
+  row(r) {
+    const li = document.createElement("li");
+    li.style.paddingLeft = `${r.depth * 1.2 + 0.3}rem`;
+    if (r.kind === "heading") { li.className = "heading"; li.textContent = r.title; return li; }
+    li.dataset.id = r.id;
+    const key = document.createElement("span");
+    key.className = "key";
+    key.textContent = r.key ? r.key : "";
+    const kind = document.createElement("span");
+    kind.className = "kind";
+    kind.textContent = ` ${r.kind}${r.again ? ", see above" : ""}${r.number ? ", " + r.number : ""}`;
+    li.append(key, `${r.title} (${r.id})`, kind);
+    return li;
+  },
+  ids() { return new Set(this.rows.map((r) => r.id).filter(Boolean)); },
+  // The voice webhooks carry the node id in their paths: the last segment that names one.
+  fromUrl(path) {
+    const known = this.ids();
+    const found = path.split("?")[0].split("/").map(decodeURIComponent).filter((s) => known.has(s));
+    if (found.length) this.here(found[found.length - 1]);
+  },
+  number(n) {
+    const row = this.rows.find((r) => r.number === n);
+    if (row) this.here(row.id);
+  },
+  here(id) {
+    this.current = id;
+    for (const li of $("tree").children) {
+      const on = id !== null && li.dataset.id === id;
+      li.classList.toggle("here", on);
+      if (on) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");
+    }
+  },
+};
+
+function item(text) {
+  const li = document.createElement("li");
+  li.textContent = text;
+  return li;
+}
+
+export async function poll() {
+  try {
+    const r = await fetch("/simulator/menu.json", { cache: "no-store" });
+    if (r.ok) menuTree.render(await r.json());
+  } catch (e) {
+    $("menu-status").textContent = "The line is not answering.";
+  }
+}
