@@ -83,6 +83,7 @@ def scripted_line(seen: list[dict[str, str]]) -> Flask:
 
     @app.post("/sms")
     def sms():
+        seen.append(request.form.to_dict())
         r = MessagingResponse()
         r.message(f"You wrote: {request.form['Body']}")
         r.message("ça va? " + "a" * 70)  # ç is not in GSM-7
@@ -177,3 +178,18 @@ def test_each_text_reply_shows_its_segments_and_encoding(page_at):
     expect(bubbles.nth(0)).to_contain_text("You wrote: hello")
     expect(bubbles.nth(0)).to_contain_text("1 segment · GSM-7")
     expect(bubbles.nth(1)).to_contain_text("2 segments · UCS-2")  # 77 characters > 70
+
+
+def test_a_new_conversation_texts_from_another_phone(page_at):
+    page, seen = page_at()
+    page.get_by_label("Message").fill("one")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("#chat-log li.line").first).to_contain_text("You wrote: one")
+    page.get_by_role("button", name="New conversation").click()
+    expect(page.locator("#chat-log")).to_contain_text("A new conversation from")
+    page.get_by_label("Message").fill("two")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("#chat-log li.line").first).to_contain_text("You wrote: two")
+    first, second = (s["From"] for s in seen)
+    assert first != second
+    expect(page.locator("#texter")).to_have_text(second)

@@ -1,6 +1,17 @@
 // The text conversation: messages to the sms webhook, replies as bubbles with their segments.
 
-import { $, CALLER, LINE, hex, twiml } from "./sim-net.js";
+import { $, CALLER, LINE, forget, hex, twiml } from "./sim-net.js";
+
+let texter = CALLER;
+
+// Start over as a new phone: Twilio's cookie for the old conversation is gone, the number is new.
+export async function newConversation() {
+  await forget("sms");
+  texter = "+161755501" + String(1 + Math.floor(Math.random() * 99)).padStart(2, "0");
+  $("texter").textContent = texter;
+  $("chat-log").replaceChildren();
+  bubble("note", `A new conversation from ${texter}: the line has not heard from this phone.`);
+}
 
 export function bubble(kind, text, meta) {
   const li = document.createElement("li");
@@ -18,7 +29,7 @@ export function bubble(kind, text, meta) {
 
 export async function sendText(body) {
   bubble("you", body, describe(body));
-  const params = { AccountSid: "AC" + hex(32), MessageSid: "SM" + hex(32), From: CALLER, To: LINE,
+  const params = { AccountSid: "AC" + hex(32), MessageSid: "SM" + hex(32), From: texter, To: LINE,
     Body: body, NumMedia: "0", NumSegments: String(segments(body).count), ApiVersion: "2010-04-01" };
   const root = await twiml("/sms", params, "POST", "sms", (t) => bubble("note", t));
   if (!root) return bubble("note", "(no reply: the line failed)");

@@ -2,8 +2,8 @@
 
 import { call, endCall, press, speak, startCall, timeUp } from "./sim-call.js";
 import { poll } from "./sim-menu.js";
-import { $, forget } from "./sim-net.js";
-import { bubble, sendText } from "./sim-text.js";
+import { $ } from "./sim-net.js";
+import { newConversation, sendText } from "./sim-text.js";
 
 function wire() {
   $("call").addEventListener("click", startCall);
@@ -25,11 +25,7 @@ function wire() {
     const body = $("text").value.trim();
     if (body) { $("text").value = ""; sendText(body); }
   });
-  $("new-chat").addEventListener("click", async () => {
-    await forget("sms");
-    $("chat-log").replaceChildren();
-    bubble("note", "A new conversation: the line has forgotten the last one.");
-  });
+  $("new-chat").addEventListener("click", newConversation);
   // Number keys work the keypad while no text box has focus.
   document.addEventListener("keydown", (e) => {
     if (e.target.closest("input, textarea") || e.ctrlKey || e.metaKey || e.altKey) return;
