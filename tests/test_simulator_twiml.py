@@ -193,3 +193,24 @@ def test_a_new_conversation_texts_from_another_phone(page_at):
     first, second = (s["From"] for s in seen)
     assert first != second
     expect(page.locator("#texter")).to_have_text(second)
+
+
+def test_the_menu_panel_follows_an_edit_and_shows_a_broken_one(tmp_path, small_menu_text):
+    chromium_or_skip()
+    path = tmp_path / "menus.yaml"
+    path.write_text(small_menu_text)
+    app = Flask(__name__)
+    app.config.update(IVR_SIMULATOR=True)
+    app.extensions["ivr.menu"] = LiveMenu(str(path), interval=0)
+    app.register_blueprint(simulator.bp)
+    with serve(app) as base, browser() as b:
+        page = b.new_page()
+        page.goto(base + "/")
+        tree = page.locator("#tree")
+        expect(tree).to_contain_text("symptoms (symptoms)")
+        expect(page.locator("#tree li[data-id=treatment]")).to_have_count(1)
+        path.write_text(small_menu_text.replace("2: more\n", "2: more\n      3: treatment\n"))
+        expect(page.locator("#tree li[data-id=treatment]")).to_have_count(2)  # now on main too
+        path.write_text(small_menu_text.replace("1: symptoms", "1: symptom"))
+        expect(page.locator("#menu-error")).to_contain_text(f"{path}:")
+        expect(page.locator("#menu-status")).to_contain_text("The last edit did not load")
