@@ -62,7 +62,7 @@ class Silence:
 
 @dataclass(frozen=True)
 class DialEnded:
-    """A transfer ended: Twilio's DialCallStatus (completed, busy, no-answer, failed, canceled)."""
+    """A transfer ended: Twilio's DialCallStatus (completed, answered, busy, no-answer, ...)."""
 
     line: str
     status: str
@@ -225,12 +225,15 @@ class Conversation:
                 return Reply(state, trouble=Trouble.GONE_QUIET, failed=self.menu.person, end=True)
             return Reply(State(state.menu), trouble=Trouble.TOO_MANY, key=key,
                          transfer=self.menu.person)
+        if state.offered:  # 1, 2, ... still pick from the list offered, so say that list again
+            return Reply(replace(state, misses=misses), trouble=why, key=key,
+                         offered=self._nodes(state.offered))
         menu = self.menu.menus[state.menu]
         return Reply(replace(state, misses=misses), trouble=why, key=key, menu=menu, brief=True)
 
     def _dial_ended(self, event: DialEnded) -> Reply:
         line = self.menu.transfers.get(event.line, self.menu.person)
-        if event.status == "completed":
+        if event.status in ("completed", "answered"):  # both: a person picked up
             return Reply(State(self.menu.main), end=True)
         return Reply(State(self.menu.main), failed=line, menu=self.menu.home)
 

@@ -124,8 +124,18 @@ def test_a_transfer_that_fails_says_the_number_and_offers_the_menu(conversation,
     assert reply.failed.id == "referral" and reply.menu.id == "main" and not reply.end
 
 
-def test_a_completed_transfer_ends_the_call(conversation):
-    assert conversation.step(MAIN, DialEnded("patient", "completed")).end
+@pytest.mark.parametrize("status", ["completed", "answered"])
+def test_a_completed_transfer_ends_the_call(conversation, status):
+    assert conversation.step(MAIN, DialEnded("patient", status)).end
+
+
+def test_a_miss_while_fits_are_offered_offers_them_again(conversation):
+    offered = conversation.step(MAIN, Words("doctor")).state
+    assert offered.offered == ("questions", "referral")
+    reply = conversation.step(offered, Silence())
+    assert [n.id for n in reply.offered] == ["questions", "referral"] and reply.menu is None
+    assert reply.state == State("main", None, 1, offered.offered)
+    assert conversation.step(reply.state, Key("2")).transfer.id == "referral"
 
 
 def test_a_first_text_that_asks_something_is_answered_at_once(conversation):
