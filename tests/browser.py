@@ -19,14 +19,10 @@ WHY = ("browser tests need Debian's chromium at /usr/bin/chromium: "
        "run `apt-get update && apt-get install -y chromium` (as root; .ci/run does)")
 
 
-def chromium_or_skip() -> None:
+def chromium() -> Iterator[object]:
+    """Yield Debian's Chromium under Playwright (its own browser download is never used)."""
     if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
         pytest.skip(WHY)
-
-
-@contextmanager
-def browser() -> Iterator[object]:
-    """Start Playwright with Debian's Chromium (Playwright's own download is never used)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

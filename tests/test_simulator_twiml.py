@@ -8,7 +8,7 @@ fallback URL, whatever the real line says.
 from __future__ import annotations
 
 import pytest
-from browser import browser, chromium_or_skip, serve
+from browser import serve
 from conftest import SHIPPED
 from flask import Flask, request
 from twilio.twiml.messaging_response import MessagingResponse
@@ -93,12 +93,11 @@ def scripted_line(seen: list[dict[str, str]]) -> Flask:
 
 
 @pytest.fixture(scope="module")
-def page_at():
-    chromium_or_skip()
+def page_at(chromium):
     seen: list[dict[str, str]] = []
     errors: list[str] = []
-    with serve(scripted_line(seen)) as base, browser() as b:
-        context = b.new_context()
+    with serve(scripted_line(seen)) as base:
+        context = chromium.new_context()
 
         def open_page():
             seen.clear()
@@ -195,16 +194,16 @@ def test_a_new_conversation_texts_from_another_phone(page_at):
     expect(page.locator("#texter")).to_have_text(second)
 
 
-def test_the_menu_panel_follows_an_edit_and_shows_a_broken_one(tmp_path, small_menu_text):
-    chromium_or_skip()
+def test_the_menu_panel_follows_an_edit_and_shows_a_broken_one(chromium, tmp_path,
+                                                                small_menu_text):
     path = tmp_path / "menus.yaml"
     path.write_text(small_menu_text)
     app = Flask(__name__)
     app.config.update(IVR_SIMULATOR=True)
     app.extensions["ivr.menu"] = LiveMenu(str(path), interval=0)
     app.register_blueprint(simulator.bp)
-    with serve(app) as base, browser() as b:
-        page = b.new_page()
+    with serve(app) as base:
+        page = chromium.new_page()
         page.goto(base + "/")
         tree = page.locator("#tree")
         expect(tree).to_contain_text("symptoms (symptoms)")
