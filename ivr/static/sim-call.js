@@ -10,7 +10,7 @@ function log(kind, text) {
   li.className = kind;
   li.textContent = text;
   $("call-log").append(li);
-  li.scrollIntoView({ block: "nearest" });
+  li.parentElement.scrollTop = li.parentElement.scrollHeight; // the log scrolls, not the page
 }
 
 function status(text) { $("call-status").textContent = text; }

@@ -24,7 +24,7 @@ export function bubble(kind, text, meta) {
     li.append(small);
   }
   $("chat-log").append(li);
-  li.scrollIntoView({ block: "nearest" });
+  li.parentElement.scrollTop = li.parentElement.scrollHeight; // the log scrolls, not the page
 }
 
 export async function sendText(body) {
