@@ -142,3 +142,11 @@ def test_the_relay_is_gone_when_the_simulator_is_off(tmp_path, small_menu_text):
     app = echo_app(tmp_path, small_menu_text, TWILIO_AUTH_TOKEN=TOKEN)
     answer = app.test_client().post("/simulator/relay?to=/voice/echo", headers=RELAY)
     assert answer.status_code == 404
+
+
+def test_under_the_procfile_the_simulator_is_off(server):
+    client = server.client()
+    for path in ("/", "/simulator/menu.json", "/simulator/static/simulator.js"):
+        assert client.get(path).status == 404, path
+    relayed = client.post("/simulator/relay?to=/voice", {}, sign=False)
+    assert relayed.status == 404
