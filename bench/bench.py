@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -68,9 +69,11 @@ class Gunicorn:
             if self.proc.poll() is not None:
                 self.log.seek(0)
                 sys.exit("gunicorn exited:\n" + self.log.read().decode(errors="replace"))
-            if TwilioClient(self.base).get("/healthz").status in (200, 404, 503):
-                return
-            time.sleep(0.1)
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.1)  # not listening yet
         sys.exit("gunicorn did not start within 60 s")
 
     def worker_memory_mb(self) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -23,6 +24,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         IVR_DEV=os.environ.get("IVR_DEV") == "1",
         IVR_SIMULATOR=os.environ.get("IVR_SIMULATOR") == "1",
         IVR_RELOAD_SECONDS=1.0,
+        # Twilio keeps a texter's cookies for about 4 hours: where they are in the menu, as long.
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=4),
     )
     if test_config:
         app.config.update(test_config)

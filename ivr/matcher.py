@@ -1,14 +1,16 @@
-"""Find the topic or transfer line that free words (a text, or speech) ask for.
+"""Find the topic, menu or transfer line that free words (a text, or speech) ask for.
 
 The menu is indexed once per load: every keyword, title and answer word is stemmed (symptom,
-symptoms) and weighted by how few targets share it, so a message costs a few dictionary look-ups
-whatever the menu's size. Misspelt words are mapped to the nearest indexed word with rapidfuzz.
+symptoms) and weighted by where it was written and by how few targets share it, so a message
+costs a few dictionary look-ups whatever the menu's size. Only a word the index does not know is
+compared with the whole vocabulary (rapidfuzz, with a cut-off), to catch misspellings.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import defaultdict
 
 import snowballstemmer
@@ -18,25 +20,91 @@ from ivr.model import Menu
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # A target is offered only when its score clears this; a runner-up this close is offered too.
-MIN_SCORE = 1.0
+MIN_SCORE = 2.0
 CLOSE = 0.8
-KEYWORD, TITLE, ANSWER = 3.0, 2.0, 0.3  # how much a word counts by where it was written
+# How much a word counts by where it was written. A word met only inside a longer keyword
+# ("go" in "go away") says little alone: the whole phrase earns a bonus of its own instead.
+KEYWORD, TITLE, PHRASE_WORD, ANSWER = 3.0, 2.0, 1.0, 0.3
+PHRASE_BONUS = 2.0  # per word of a keyword phrase found whole
+# A word that only shares a stem with a keyword ("operator", "operation") counts for less.
+STEM_ONLY = 0.75
+# Words of the line's subject ("sarcoma", "asps"), next to other words, count for this much.
+SUBJECT = 0.2
+# A word in half the answers is part of the line's subject; so is one in 2 of 5 that no topic's
+# title uses ("tumor", but not "treatment").
+SUBJECT_SHARE, UNTITLED_SHARE = 0.5, 0.4
+FUZZY_CUTOFF = 80  # rapidfuzz ratio, 0-100, for a misspelt word to stand for a known one
+GUESSES = 10_000  # misspellings remembered per menu load
+STEMS = 200_000  # words whose stems are remembered per menu load
 # Little words say little on their own: they count for a tenth, but still complete a phrase.
 LITTLE = frozenset("""
 a an the is are was were be been am i me my we our us you your he she him her his they them their
 it its this that these those and or but of to in on at for with by from do does did can could will
 would should shall may might what which who whom when how there here so if not no just get got
+im i'm it's its ok okay thanks thank please yes yeah hi hello
 """.split())
+
+
+def _words(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower().replace("’", "'"))
+
+
+def _within(phrase: tuple[str, ...], said: list[str | None]) -> bool:
+    n = len(phrase)
+    return any(tuple(said[i : i + n]) == phrase for i in range(len(said) - n + 1))
 
 
 class Matcher:
     """An index of a menu's words, answering `match(text)` with the best ids."""
 
     def __init__(self, menu: Menu) -> None:
-        self._stem = snowballstemmer.stemmer("english")
-        little = set(self._stem.stemWords(sorted(LITTLE))) | LITTLE
+        self._stemmer = snowballstemmer.stemmer("english")
+        self._stemming = threading.Lock()  # a stemmer keeps state while it works, and the cache
+        self._stems: dict[str, str] = {}  # word -> stem
+        little = set(self._stem(sorted(LITTLE))) | LITTLE
+        self._little = little
+        self._subject = self._subject_of(menu) - little
         weights: dict[str, dict[str, float]] = defaultdict(dict)  # stem -> id -> weight
+        # (stem, id) -> the words written for it, to prefer "operator" over "operation"
+        self._words: dict[tuple[str, str], set[str]] = defaultdict(set)
         self._phrases: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for id, weight, text in self._sources(menu):
+            words = _words(text)
+            stems = tuple(self._stem(words))
+            if weight == KEYWORD and len(stems) > 1:
+                self._phrases[id].append(stems)
+                weight = PHRASE_WORD
+            for word, s in zip(words, stems, strict=True):
+                w = weight / 10 if s in little else weight
+                weights[s][id] = max(weights[s].get(id, 0.0), w)
+                if weight > ANSWER:
+                    self._words[s, id].add(word)
+        n = max(1, len(menu.topics) + len(menu.transfers))
+        # A word is rarer the fewer targets name it most strongly: a word also in answers, or in
+        # another topic's longer phrase ("after treatment"), must not make a keyword any weaker.
+        self._index = {}
+        for s, ids in weights.items():
+            top = max(ids.values())
+            idf = math.log(1 + n / sum(w == top for w in ids.values()))
+            self._index[s] = {id: w * idf for id, w in ids.items()}
+        self._vocab = list(self._index)
+        self._guesses: dict[str, str | None] = {}  # misspelt stem -> known stem, or None
+
+    def _subject_of(self, menu: Menu) -> set[str]:
+        # Every question to this line is about its subject: the words of its name, and words
+        # most answers use ("asps"), must not outweigh what is asked ("what causes asps").
+        answers = [set(self.stems(t.texted.plain())) for t in menu.topics.values()]
+        counts: dict[str, int] = defaultdict(int)
+        for stems in answers:
+            for s in stems:
+                counts[s] += 1
+        titled = {s for t in menu.topics.values() for s in self.stems(t.title)}
+        common = {s for s, c in counts.items() if c >= SUBJECT_SHARE * len(answers)}
+        untitled = {s for s, c in counts.items() if c >= UNTITLED_SHARE * len(answers)} - titled
+        return set(self.stems(menu.settings.name)) | common | untitled
+
+    @staticmethod
+    def _sources(menu: Menu) -> list[tuple[str, float, str]]:
         sources: list[tuple[str, float, str]] = []
         for t in menu.topics.values():
             sources += [(t.id, KEYWORD, k) for k in t.keywords]
@@ -44,47 +112,65 @@ class Matcher:
         for line in menu.transfers.values():
             sources += [(line.id, KEYWORD, k) for k in line.keywords]
             sources += [(line.id, TITLE, line.title)]
-        for id, weight, text in sources:
-            stems = tuple(self.stems(text))
-            if weight == KEYWORD and len(stems) > 1:
-                self._phrases[id].append(stems)
-            for s in stems:
-                w = weight / 10 if s in little else weight
-                weights[s][id] = max(weights[s].get(id, 0.0), w)
-        n = max(1, len(menu.topics) + len(menu.transfers))
-        self._index = {
-            s: {id: w * math.log(1 + n / len(ids)) for id, w in ids.items()}
-            for s, ids in weights.items()
-        }
-        self._vocab = list(self._index)
+        # A sub-menu is reached by its title ("more topics"); the main menu has its own words.
+        sources += [(m.id, TITLE, m.title) for m in menu.menus.values() if m.id != menu.main]
+        return sources
 
     def stems(self, text: str) -> list[str]:
         """Return the stems of a text's words, lowercased."""
-        return self._stem.stemWords(_TOKEN.findall(text.lower().replace("’", "'")))
+        return self._stem(_words(text))
+
+    def _stem(self, words: list[str]) -> list[str]:
+        # Menus and texts repeat their words: each distinct word is stemmed once.
+        with self._stemming:
+            new = [w for w in dict.fromkeys(words) if w not in self._stems]
+            if len(self._stems) + len(new) > STEMS:
+                self._stems.clear()  # bounded: texts full of new words cannot grow it
+                new = list(dict.fromkeys(words))
+            self._stems.update(zip(new, self._stemmer.stemWords(new), strict=True))
+            return [self._stems[w] for w in words]
 
     def _known(self, stem: str) -> str | None:
         if stem in self._index:
             return stem
         if len(stem) < 4 or stem.isdigit():
             return None
-        hit = process.extractOne(stem, self._vocab, scorer=fuzz.ratio, score_cutoff=80)
-        return hit[0] if hit else None
+        if stem not in self._guesses:
+            hit = process.extractOne(stem, self._vocab, scorer=fuzz.ratio,
+                                     score_cutoff=FUZZY_CUTOFF)
+            if len(self._guesses) >= GUESSES:
+                self._guesses.clear()  # bounded: texts full of new words cannot grow it
+            self._guesses[stem] = hit[0] if hit else None
+        return self._guesses[stem]
 
     def match(self, text: str) -> list[str]:
         """Return the id that `text` asks for, several when it fits more than one, or none."""
-        stems = [k for s in self.stems(text) if (k := self._known(s))]
+        words = _words(text)
+        found: dict[str, str] = {}  # known stem -> the word the texter wrote
+        said: list[str | None] = []  # the known stems in the order written, None for others
+        for word, s in zip(words, self._stem(words), strict=True):
+            said.append(k := self._known(s))
+            if k:
+                found.setdefault(k, word)
+        topical = any(s not in self._subject and s not in self._little for s in found)
         scores: dict[str, float] = defaultdict(float)
-        for s in set(stems):
+        for s, word in found.items():
             for id, w in self._index[s].items():
-                scores[id] += w
-        have = set(stems)
+                scores[id] += w * self._how(s, id, word, topical)
         for id in scores:
-            # A whole keyword phrase ("how common") says more than its words apart.
-            full = [p for p in self._phrases.get(id, ()) if set(p) <= have]
+            # A whole keyword phrase ("how common") says more than its words apart, written
+            # together: "what is asps" is not in "what is the treatment for asps".
+            full = [p for p in self._phrases.get(id, ()) if _within(p, said)]
             if full:
-                scores[id] += max(len(p) for p in full)
+                scores[id] += PHRASE_BONUS * max(
+                    sum(self._how(s, id, found[s], topical) for s in set(p)) for p in full)
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
         if not ranked or ranked[0][1] < MIN_SCORE:
             return []
         top = ranked[0][1]
         return [id for id, score in ranked[:3] if score >= top * CLOSE]
+
+    def _how(self, stem: str, id: str, word: str, topical: bool) -> float:
+        """Say how much a word the texter wrote counts towards `id`, from 0 to 1."""
+        how = 1.0 if word in self._words[stem, id] or not self._words[stem, id] else STEM_ONLY
+        return how * SUBJECT if topical and stem in self._subject else how
