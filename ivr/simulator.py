@@ -26,6 +26,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from twilio.request_validator import RequestValidator
 
+from ivr import gsm
 from ivr.model import Menu, MenuNode, Topic, Transfer
 
 bp = Blueprint("simulator", __name__, static_folder="static", static_url_path="/simulator/static")
@@ -105,6 +106,13 @@ def forget() -> ResponseReturnValue:
         if name.startswith(f"sim-{channel}-"):
             out.delete_cookie(name)
     return out
+
+
+@bp.post("/simulator/segments")
+def segments() -> ResponseReturnValue:
+    """Say how many SMS segments each text costs, and its encoding, as the text line counts."""
+    texts = request.form.getlist("text")
+    return jsonify([{"count": gsm.segments(t), "encoding": gsm.encoding(t)} for t in texts])
 
 
 def _target(to: str) -> tuple[str, str]:

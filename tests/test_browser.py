@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from conftest import SHIPPED
 
-from ivr import speech
+from ivr import gsm, speech
 from ivr.engine import Conversation, DialEnded, State
 from ivr.menu import load_menu
 
@@ -85,3 +85,21 @@ def test_a_transfer_that_is_not_answered_gives_the_number_and_the_menu(open_page
     for said in speech.say(MENU, unanswered):
         expect(page.locator("#call-log")).to_contain_text(said)
     expect(page.get_by_role("button", name="Hang up")).to_be_enabled()  # the call goes on
+
+
+def test_a_text_conversation_shows_replies_with_their_cost_and_keeps_its_place(open_page):
+    page = open_page()
+    page.get_by_label("Message").fill("what are the symptoms")
+    page.get_by_role("button", name="Send").click()
+    replies = page.locator("#chat-log li.line")
+    expect(replies.first).to_contain_text(MENU.settings.notice)
+    expect(replies.first).to_contain_text(MENU.topics["symptoms"].texted.plain()[:60])
+    expect(replies.first.locator(".meta")).to_be_visible()
+    text = replies.first.evaluate("li => li.firstChild.textContent")
+    count = gsm.segments(text)
+    expect(replies.first.locator(".meta")).to_have_text(
+        f"{count} segment{'s' * (count != 1)} · {gsm.encoding(text)}")
+    page.get_by_label("Message").fill("MORE")
+    page.get_by_role("button", name="Send").click()
+    # The rest of the same answer: the line kept the texter's place in its cookie.
+    expect(replies.nth(1)).to_contain_text(MENU.topics["symptoms"].texted.plain()[-40:])

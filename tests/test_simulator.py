@@ -150,3 +150,15 @@ def test_under_the_procfile_the_simulator_is_off(server):
         assert client.get(path).status == 404, path
     relayed = client.post("/simulator/relay?to=/voice", {}, sign=False)
     assert relayed.status == 404
+
+
+def test_segments_are_counted_as_the_text_line_counts_them(sim):
+    texts = ["hello", "a" * 161, "ça va", "{" * 80, "{" * 81]
+    answer = sim.test_client().post("/simulator/segments", data={"text": texts}).get_json()
+    assert answer == [
+        {"count": 1, "encoding": "GSM-7"},
+        {"count": 2, "encoding": "GSM-7"},
+        {"count": 1, "encoding": "UCS-2"},
+        {"count": 1, "encoding": "GSM-7"},  # { costs two septets: 160 of them fit one segment
+        {"count": 2, "encoding": "GSM-7"},
+    ]
