@@ -49,6 +49,7 @@ def test_pressing_keys_reaches_an_answer_and_marks_it_in_the_tree(open_page):
     call(page)
     expect(page.locator("#call-log")).to_contain_text("For more topics, press 5.")
     page.get_by_role("button", name="5", exact=True).click()
+    expect(page.locator("#call-log")).to_contain_text("For whether it can be cured, press 2.")
     page.get_by_role("button", name="2", exact=True).click()
     expect(page.locator("#call-log")).to_contain_text(speech.answer(MENU, MENU.topics["curable"]))
     expect(page.locator("#tree li.here")).to_have_attribute("data-id", "curable")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 import pytest
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 from twilio.request_validator import RequestValidator
+from twilio.twiml.voice_response import VoiceResponse
 
 from ivr import create_app
 from ivr.simulator import tree
@@ -85,10 +88,11 @@ def test_topics_reached_only_by_words_are_listed_apart(shipped):
 
 
 def echo_app(tmp_path, small_menu_text, **config):
-    """The app with a stand-in /voice/echo that checks signatures and reports what it got."""
+    """The app with a stand-in /voice/echo that checks signatures and notes what it got."""
     path = tmp_path / "menus.yaml"
     path.write_text(small_menu_text)
     app = make(str(path), **config)
+    app.extensions["echo"] = got = []
     bp = Blueprint("echo", __name__)
 
     @bp.post("/voice/echo")
@@ -97,8 +101,9 @@ def echo_app(tmp_path, small_menu_text, **config):
         valid = RequestValidator(token).validate(
             request.url, request.form.to_dict(), request.headers.get("X-Twilio-Signature", "")
         ) if token else None
-        out = {"valid": valid, "form": request.form.to_dict(), "cookies": dict(request.cookies)}
-        response = app.json.response(out)
+        got.append({"valid": valid, "form": request.form.to_dict(),
+                    "cookies": dict(request.cookies)})
+        response = Response(str(VoiceResponse()), mimetype="text/xml")
         response.set_cookie("seen", request.form.get("CallSid", ""))
         return response
 
@@ -109,17 +114,18 @@ def echo_app(tmp_path, small_menu_text, **config):
 def test_the_relay_signs_with_the_token_and_keeps_each_channels_cookies(tmp_path,
                                                                         small_menu_text):
     app = echo_app(tmp_path, small_menu_text, IVR_SIMULATOR=True, TWILIO_AUTH_TOKEN=TOKEN)
+    got = app.extensions["echo"]
     client = app.test_client()
     first = client.post("/simulator/relay?to=/voice/echo", data={"CallSid": "CA1"},
                         headers=RELAY)
-    assert first.get_json()["valid"] is True
-    assert first.get_json()["form"] == {"CallSid": "CA1"}
-    assert TOKEN not in first.get_data(as_text=True)
+    assert first.status_code == 200 and ET.fromstring(first.data).tag == "Response"
+    assert got[0]["valid"] is True
+    assert got[0]["form"] == {"CallSid": "CA1"}
+    assert TOKEN not in first.get_data(as_text=True) + str(first.headers)
     assert client.get_cookie("sim-voice-seen").value == "CA1"
     client.set_cookie("sim-sms-session", "not-for-calls")
-    again = client.post("/simulator/relay?to=/voice/echo", data={"CallSid": "CA2"},
-                        headers=RELAY).get_json()
-    assert again["cookies"] == {"seen": "CA1"}  # the call's cookie came back, the text's did not
+    client.post("/simulator/relay?to=/voice/echo", data={"CallSid": "CA2"}, headers=RELAY)
+    assert got[1]["cookies"] == {"seen": "CA1"}  # the call's cookie came back, the text's did not
     client.post("/simulator/forget?channel=voice", headers=RELAY)
     assert client.get_cookie("sim-voice-seen") is None
     assert client.get_cookie("sim-sms-session") is not None
