@@ -108,7 +108,7 @@ def ensure_wrk() -> str:
     return found
 
 
-def wrk(url: str, params: dict[str, str], seconds: float, connections: int) -> dict[str, float]:
+def wrk(url: str, params: dict[str, str], seconds: int, connections: int) -> dict[str, float]:
     """Load `url` with one signed POST, over and over, and return rps, p50 and p99 in ms."""
     client = TwilioClient(url)
     body = urllib.parse.urlencode(params)
@@ -150,7 +150,7 @@ def requests_to_time(base: str) -> list[tuple[str, str, dict[str, str], int]]:
     return out
 
 
-def throughput(seconds: float) -> list[str]:
+def throughput(seconds: int) -> list[str]:
     """Compare the line with the floor, request kind by request kind."""
     # A generous SMS budget: the bench is one number sending thousands of texts on purpose.
     line = Gunicorn({"IVR_MENU": str(ROOT / "menus.yaml"), "IVR_SMS_LIMIT": "100000000/1second"})
@@ -172,7 +172,7 @@ def throughput(seconds: float) -> list[str]:
     return rows
 
 
-def scaling(sizes: list[int], seconds: float) -> list[str]:
+def scaling(sizes: list[int], seconds: int) -> list[str]:
     """Measure load-and-check time, worker memory and latency for menus of each size."""
     rows = ["| topics | ivr check s | load+index s | worker MB | key p50 ms | text p50 ms |"
             " key ratio | text ratio |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -212,17 +212,18 @@ def scaling(sizes: list[int], seconds: float) -> list[str]:
 def main() -> None:
     """Run both parts and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5, help="Load each request this long.")
+    # Whole seconds: Debian's wrk 4.1 refuses a duration such as 2.5s.
+    parser.add_argument("--seconds", type=int, default=5, help="Load each request this long.")
     parser.add_argument("--sizes", default="10,100,1000,10000",
                         help="Menu sizes to try, in topics, comma-separated.")
     args = parser.parse_args()
     ensure_wrk()
-    print(f"# make bench ({os.cpu_count()} cores; {args.seconds:g} s per load)\n", flush=True)
+    print(f"# make bench ({os.cpu_count()} cores; {args.seconds} s per load)\n", flush=True)
     print("## Throughput and latency beside the floor (4 connections)\n")
     print("\n".join(throughput(args.seconds)), "\n", flush=True)
     print("## Menu size (1 connection; ratios to the smallest menu)\n")
     sizes = [int(s) for s in args.sizes.split(",")]
-    print("\n".join(scaling(sizes, max(2.0, args.seconds / 2))))
+    print("\n".join(scaling(sizes, max(2, args.seconds // 2))))
 
 
 if __name__ == "__main__":
