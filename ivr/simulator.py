@@ -9,7 +9,9 @@ and per text conversation, so the relay keeps each channel's cookies apart under
 
 from __future__ import annotations
 
+import re
 from http.cookies import SimpleCookie
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -26,8 +28,9 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from twilio.request_validator import RequestValidator
 
-from ivr import gsm
-from ivr.model import Menu, MenuNode, Topic, Transfer
+from ivr import draw, gsm
+from ivr.checks import check_content
+from ivr.model import Menu
 
 bp = Blueprint("simulator", __name__, static_folder="static", static_url_path="/simulator/static")
 
@@ -35,6 +38,8 @@ CHANNELS = ("voice", "sms")
 # Sent by the page on every relay request: a cross-site form cannot set it, so other sites'
 # pages cannot drive the line through a visitor's simulator.
 HEADER = "X-IVR-Simulator"
+_ID = re.compile(r"\[([a-z0-9][a-z0-9-]*)\]")  # how `ivr draw` shows a node's id
+_described: dict[str, dict[str, Any]] = {}
 
 
 def enabled(app: Flask) -> bool:
@@ -65,8 +70,7 @@ def menu_json() -> ResponseReturnValue:
         "error": live.error.lines() if live.error else None,
     }
     if conv:
-        body.update(name=conv.menu.settings.name, tree=tree(conv.menu),
-                    warnings=warnings(conv.menu))
+        body.update(name=conv.menu.settings.name, **describe(conv.menu))
     return jsonify(body)
 
 
@@ -133,48 +137,24 @@ def _cookies_for(channel: str) -> str:
     return jar.output(attrs=[], header="", sep=";").strip()
 
 
-def tree(menu: Menu) -> list[dict[str, Any]]:
-    """Flatten the menu into rows: each menu's options by key, then what only words reach."""
-    rows: list[dict[str, Any]] = []
-    seen: set[str] = set()
-
-    def walk(node: MenuNode, depth: int) -> None:
-        seen.add(node.id)
-        for option in node.options:
-            target = menu.node(option.target)
-            if target is None:
-                continue
-            again = isinstance(target, MenuNode) and target.id in seen
-            rows.append(_row(target, depth, option.key, again))
-            if isinstance(target, MenuNode) and not again:
-                walk(target, depth + 1)
-            seen.add(target.id)
-
-    rows.append(_row(menu.home, 0, None, False))
-    walk(menu.home, 1)
-    rows.append(_row(menu.person, 1, "0", menu.person.id in seen))
-    seen.add(menu.person.id)
-    rest = [n for n in (*menu.topics.values(), *menu.transfers.values()) if n.id not in seen]
-    if rest:
-        rows.append({"id": None, "kind": "heading", "title": "reached by words only", "depth": 0})
-        rows.extend(_row(n, 1, None, False) for n in rest)
-    return rows
-
-
-def _row(node: MenuNode | Topic | Transfer, depth: int, key: str | None,
-         again: bool) -> dict[str, Any]:
-    kind = {MenuNode: "menu", Topic: "topic", Transfer: "transfer"}[type(node)]
-    row = {"id": node.id, "kind": kind, "title": node.title, "depth": depth, "key": key,
-           "again": again}
-    if isinstance(node, Transfer):
-        row["number"] = node.number
-    return row
-
-
-def warnings(menu: Menu) -> list[str]:
-    """Return what `ivr check` warns about this menu (nothing until the staff tools land)."""
-    try:
-        from ivr import checks
-    except ImportError:
-        return []
-    return [str(w) for w in checks.warnings(menu)]
+def describe(menu: Menu) -> dict[str, Any]:
+    """Return `ivr draw`'s tree, each line with the id it shows, and `ivr check`'s warnings."""
+    found = _described.get(menu.digest)
+    if found is None:
+        rows = []
+        for i, line in enumerate(draw.tree(menu)):
+            ids = _ID.findall(line)
+            id = ids[-1] if ids else menu.main if i == 0 else (
+                menu.person.id if menu.person.title in line else None)
+            rows.append({"text": line, "id": id})
+        try:
+            source = Path(menu.path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            source = ""  # only places a warning's column; the warnings stand without it
+        warnings = [f"{menu.path}:{f.line}: warning: {f.message}"
+                    for f in check_content(menu, source)]
+        if len(_described) > 8:  # a menu edited many times keeps only its recent versions here
+            _described.clear()
+        numbers = {t.number: t.id for t in menu.transfers.values()}
+        found = _described[menu.digest] = {"tree": rows, "numbers": numbers, "warnings": warnings}
+    return found

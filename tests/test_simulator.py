@@ -9,8 +9,7 @@ from flask import Blueprint, Response, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr import create_app
-from ivr.simulator import tree
+from ivr import create_app, draw
 
 TOKEN = "12345678901234567890123456789012"
 RELAY = {"X-IVR-Simulator": "1"}
@@ -52,17 +51,23 @@ def test_the_page_has_a_keypad_a_say_box_and_a_message_box(sim):
     assert 'id="say"' in html and 'id="text"' in html and 'aria-live="polite"' in html
 
 
-def test_menu_json_lists_the_tree_with_keys(sim):
+def test_menu_json_is_ivr_draws_tree_with_each_lines_id(sim):
     body = sim.test_client().get("/simulator/menu.json").get_json()
-    rows = [(r["depth"], r["key"], r["id"], r["kind"]) for r in body["tree"]]
-    assert rows == [
-        (0, None, "main", "menu"),
-        (1, "1", "symptoms", "topic"),
-        (1, "2", "more", "menu"),
-        (2, "1", "treatment", "topic"),
-        (1, "0", "patient", "transfer"),
-    ]
-    assert body["digest"] and body["error"] is None
+    menu = sim.extensions["ivr.menu"].current().menu
+    assert [r["text"] for r in body["tree"]] == draw.tree(menu)
+    ids = [r["id"] for r in body["tree"]]
+    assert ids[:5] == ["main", "symptoms", "more", "treatment", "patient"]
+    assert body["numbers"] == {"+16173556000": "patient"}
+    assert body["digest"] == menu.digest and body["error"] is None
+
+
+def test_menu_json_has_ivr_checks_warnings(tmp_path, small_menu_text):
+    path = tmp_path / "menus.yaml"
+    path.write_text(small_menu_text.replace("Surgery comes first.", "Surgery comes first. " * 40))
+    app = make(str(path), IVR_DEV=True)
+    warnings = app.test_client().get("/simulator/menu.json").get_json()["warnings"]
+    assert warnings and all(w.startswith(f"{path}:") for w in warnings)
+    assert any("segment" in w for w in warnings)
 
 
 def test_menu_json_says_why_an_edit_did_not_load(tmp_path, small_menu_text):
@@ -74,17 +79,6 @@ def test_menu_json_says_why_an_edit_did_not_load(tmp_path, small_menu_text):
     body = app.test_client().get("/simulator/menu.json").get_json()
     assert body["digest"] == good  # the last good menu keeps serving
     assert any("symptom" in line for line in body["error"])
-
-
-def test_topics_reached_only_by_words_are_listed_apart(shipped):
-    rows = tree(shipped)
-    ids = [r["id"] for r in rows]
-    headings = [i for i, r in enumerate(rows) if r["kind"] == "heading"]
-    keyed = {o.target for m in shipped.menus.values() for o in m.options}
-    for topic in shipped.topics:
-        assert topic in ids
-        if topic not in keyed:
-            assert headings and ids.index(topic) > headings[0]
 
 
 def echo_app(tmp_path, small_menu_text, **config):

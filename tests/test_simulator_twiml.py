@@ -206,7 +206,7 @@ def test_the_menu_panel_follows_an_edit_and_shows_a_broken_one(chromium, tmp_pat
         page = chromium.new_page()
         page.goto(base + "/")
         tree = page.locator("#tree")
-        expect(tree).to_contain_text("symptoms (symptoms)")
+        expect(tree).to_contain_text("1 symptoms [symptoms]")
         expect(page.locator("#tree li[data-id=treatment]")).to_have_count(1)
         path.write_text(small_menu_text.replace("2: more\n", "2: more\n      3: treatment\n"))
         expect(page.locator("#tree li[data-id=treatment]")).to_have_count(2)  # now on main too

@@ -3,7 +3,7 @@
 import { $ } from "./sim-net.js";
 
 export const menuTree = {
-  digest: null, rows: [], current: null,
+  digest: null, rows: [], numbers: {}, current: null,
   render(data) {
     $("line-name").textContent = data.name || "";
     const errors = data.error || [];
@@ -15,6 +15,7 @@ export const menuTree = {
     if (data.digest === this.digest) return;
     this.digest = data.digest;
     this.rows = data.tree || [];
+    this.numbers = data.numbers || {};
     $("tree").replaceChildren(...this.rows.map((r) => this.row(r)));
     const warns = data.warnings || [];
     $("warnings").replaceChildren(...(warns.length ? warns : ["None."]).map((w) => item(w)));
@@ -22,16 +23,13 @@ export const menuTree = {
   },
   row(r) {
     const li = document.createElement("li");
-    li.style.paddingLeft = `${r.depth * 1.2 + 0.3}rem`;
-    if (r.kind === "heading") { li.className = "heading"; li.textContent = r.title; return li; }
-    li.dataset.id = r.id;
-    const key = document.createElement("span");
-    key.className = "key";
-    key.textContent = r.key ? r.key : "";
-    const kind = document.createElement("span");
-    kind.className = "kind";
-    kind.textContent = ` ${r.kind}${r.again ? ", see above" : ""}${r.number ? ", " + r.number : ""}`;
-    li.append(key, `${r.title} (${r.id})`, kind);
+    // The tree's branch lines are for the eye; a screen reader reads only the words.
+    const [, branches, words] = r.text.match(/^([│├└─\s]*)(.*)$/);
+    const drawn = document.createElement("span");
+    drawn.setAttribute("aria-hidden", "true");
+    drawn.textContent = branches;
+    li.append(drawn, words);
+    if (r.id) li.dataset.id = r.id;
     return li;
   },
   ids() { return new Set(this.rows.map((r) => r.id).filter(Boolean)); },
@@ -42,8 +40,7 @@ export const menuTree = {
     if (found.length) this.here(found[found.length - 1]);
   },
   number(n) {
-    const row = this.rows.find((r) => r.number === n);
-    if (row) this.here(row.id);
+    if (this.numbers[n]) this.here(this.numbers[n]);
   },
   here(id) {
     this.current = id;
