@@ -1,6 +1,6 @@
 // The call: do with the voice webhooks' TwiML what Twilio does, verb by verb.
 
-import { $, CALLER, LINE, forget, hex, pathOf, twiml } from "./sim-net.js";
+import { $, ACCOUNT, CALLER, LINE, forget, hex, pathOf, twiml } from "./sim-net.js";
 import { menuTree } from "./sim-menu.js";
 
 export const call = { live: false, sid: "", run: 0, gather: null, dial: null };
@@ -16,7 +16,7 @@ function log(kind, text) {
 function status(text) { $("call-status").textContent = text; }
 
 function callParams(extra) {
-  return { AccountSid: "AC" + hex(32), CallSid: call.sid, From: CALLER, To: LINE, Caller: CALLER,
+  return { AccountSid: ACCOUNT, CallSid: call.sid, From: CALLER, To: LINE, Caller: CALLER,
     Called: LINE, CallStatus: "in-progress", Direction: "inbound", ApiVersion: "2010-04-01", ...extra };
 }
 
@@ -42,7 +42,7 @@ export function endCall(why) {
   status("Not in a call.");
   $("call").disabled = false;
   $("hangup").disabled = true;
-  menuTree.here(null);
+  menuTree.clear();
 }
 
 async function request(url, extra, method, docUrl, run) {

@@ -3,7 +3,7 @@
 import { $ } from "./sim-net.js";
 
 export const menuTree = {
-  digest: null, rows: [], numbers: {}, current: null,
+  digest: null, rows: [], numbers: {},
   render(data) {
     $("line-name").textContent = data.name || "";
     const errors = data.error || [];
@@ -19,7 +19,7 @@ export const menuTree = {
     $("tree").replaceChildren(...this.rows.map((r) => this.row(r)));
     const warns = data.warnings || [];
     $("warnings").replaceChildren(...(warns.length ? warns : ["None."]).map((w) => item(w)));
-    this.here(this.current);
+    this.mark();
   },
   row(r) {
     const li = document.createElement("li");
@@ -32,18 +32,21 @@ export const menuTree = {
     if (r.id) li.dataset.id = r.id;
     return li;
   },
-  ids() { return new Set(this.rows.map((r) => r.id).filter(Boolean)); },
-  // The voice webhooks carry the node id in their paths: the last segment that names one.
-  fromUrl(path) {
-    const known = this.ids();
-    const found = path.split("?")[0].split("/").map(decodeURIComponent).filter((s) => known.has(s));
-    if (found.length) this.here(found[found.length - 1]);
+  // Where the call is, as the line told it: a webhook path (the node is its last segment that
+  // names one) or a dialled number. Kept, so a tree that loads or changes later marks it too.
+  place: null,
+  fromUrl(path) { this.place = { path }; this.mark(); },
+  number(n) { this.place = { number: n }; this.mark(); },
+  clear() { this.place = null; this.mark(); },
+  locate() {
+    if (!this.place) return null;
+    if (this.place.number) return this.numbers[this.place.number] || null;
+    const known = new Set(this.rows.map((r) => r.id).filter(Boolean));
+    const segments = this.place.path.split("?")[0].split("/").map(decodeURIComponent);
+    return segments.filter((s) => known.has(s)).pop() || null;
   },
-  number(n) {
-    if (this.numbers[n]) this.here(this.numbers[n]);
-  },
-  here(id) {
-    this.current = id;
+  mark() {
+    const id = this.locate();
     for (const li of $("tree").children) {
       const on = id !== null && li.dataset.id === id;
       li.classList.toggle("here", on);

@@ -10,6 +10,8 @@ export function hex(n) {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+export const ACCOUNT = "AC" + hex(32); // one made-up Twilio account for the page's calls and texts
+
 // Return the path and query of `url` as the line would be asked for it, resolved like Twilio does.
 export function pathOf(url, docUrl) {
   const u = new URL(url || docUrl, new URL(docUrl, location.origin));

@@ -1,6 +1,6 @@
 // The text conversation: messages to the sms webhook, replies as bubbles with their segments.
 
-import { $, CALLER, LINE, forget, hex, twiml } from "./sim-net.js";
+import { $, ACCOUNT, CALLER, LINE, forget, hex, twiml } from "./sim-net.js";
 
 let texter = CALLER;
 
@@ -24,7 +24,7 @@ export function bubble(kind, text) {
 
 export async function sendText(body) {
   const mine = bubble("you", body);
-  const params = { AccountSid: "AC" + hex(32), MessageSid: "SM" + hex(32), From: texter, To: LINE,
+  const params = { AccountSid: ACCOUNT, MessageSid: "SM" + hex(32), From: texter, To: LINE,
     Body: body, NumMedia: "0", ApiVersion: "2010-04-01" };
   const root = await twiml("/sms", params, "POST", "sms", (t) => bubble("note", t));
   if (!root) return bubble("note", "(no reply: the line failed)");
