@@ -235,11 +235,11 @@ def test_a_call_on_a_menu_that_was_removed_hears_the_main_menu(client):
     assert c.press("2").startswith("Signs differ")
 
 
-def test_with_no_menu_ever_loaded_the_caller_hears_an_apology(tmp_path):
+def test_with_no_menu_ever_loaded_the_caller_is_put_through_to_a_person(tmp_path):
     app = create_app({"TESTING": True, "IVR_MENU": str(tmp_path / "missing.yaml")})
     c = _player(app.test_client())
-    assert c.start().startswith("Sorry, this line is not working right now.")
-    assert c.ended
+    assert c.start().startswith("We are sorry. This line is having a problem right now.")
+    assert c.dial is not None and c.dial.text == "+16173556000"  # ivr.fallback
 
 
 def test_a_miss_after_two_matches_says_the_two_again_since_1_and_2_pick_them(call):

@@ -111,6 +111,8 @@ def test_the_twiml_says_exactly_what_speech_hears(app, conversation, state, even
     assert said == speech.hear(conversation.menu, reply)
 
 
-def test_an_unknown_route_is_not_found(client):
-    assert client.post("/voice/at/main/-/x/-").status_code == 404
-    assert client.get("/voice").status_code == 405
+def test_an_unknown_route_is_not_a_dead_end(client):
+    # ivr.fallback answers a route or method that does not exist with a person, not an error.
+    for r in (client.post("/voice/at/main/-/x/-"), client.get("/voice")):
+        assert r.status_code == 200
+        assert ET.fromstring(r.data).find("Dial").text == "+16173556000"

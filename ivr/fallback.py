@@ -1,0 +1,162 @@
+"""Never a dead end: when anything goes wrong, calls reach a person and texts get the number.
+
+`POST /voice/fallback` and `POST /sms/fallback` are the URLs Twilio calls when the line itself
+fails; they need no menu file. The same answers stand in for a webhook that raises, and for
+/voice and /sms while no menu has ever loaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import traceback
+from pathlib import Path
+
+import phonenumbers
+from flask import Blueprint, Flask, Response, current_app, request
+from flask.typing import ResponseReturnValue
+from twilio.twiml.messaging_response import MessagingResponse
+from twilio.twiml.voice_response import VoiceResponse
+from werkzeug.exceptions import HTTPException
+
+from ivr import SettingsError
+from ivr.model import RESERVED_SMS_WORDS
+from ivr.security import twilio_facing
+
+log = logging.getLogger("ivr")
+bp = Blueprint("fallback", __name__)
+
+FALLBACK_PATHS = ("/voice/fallback", "/sms/fallback")
+# Opting out or back in: Twilio sends the carrier's confirmation, so the line sends nothing.
+SILENT = RESERVED_SMS_WORDS - {"HELP", "INFO"}
+DEFAULT_VOICE = ("Polly.Joanna-Neural", "en-US")
+
+
+@bp.post("/voice/fallback")
+def voice_fallback() -> ResponseReturnValue:
+    """Apologise and connect the caller to a person."""
+    return answer("/voice")
+
+
+@bp.post("/sms/fallback")
+def sms_fallback() -> ResponseReturnValue:
+    """Apologise and text the number of a person to call."""
+    return answer("/sms")
+
+
+def init_app(app: Flask) -> None:
+    """Add the fallback routes, answer errors with them, and stand in while no menu loaded."""
+    number = app.config["IVR_FALLBACK_NUMBER"]
+    if not _valid(number):
+        raise SettingsError(f"IVR_FALLBACK_NUMBER {number!r} is not a phone number like "
+                            "+16173556000")
+    app.register_blueprint(bp)
+    app.register_error_handler(Exception, on_error)
+    app.before_request(without_menu)
+
+
+def answer(path: str) -> Response:
+    """Return the fallback TwiML for the channel `path` belongs to."""
+    twiml = _sms() if path.startswith("/sms") else _voice()
+    return Response(str(twiml), 200, mimetype="text/xml")
+
+
+def without_menu() -> Response | None:
+    """Answer /voice and /sms with the fallback while no menu has ever loaded."""
+    if not twilio_facing(request.path) or request.path in FALLBACK_PATHS:
+        return None
+    if current_app.extensions["ivr.menu"].current() is None:
+        log.error("%s %s: no menu loaded; answered with the fallback", request.method,
+                  request.path)
+        return answer(request.path)
+    return None
+
+
+def on_error(e: Exception) -> ResponseReturnValue:
+    """Answer a failing webhook with the fallback instead of an error page; log where it broke."""
+    if not twilio_facing(request.path):
+        if isinstance(e, HTTPException):
+            return e
+        raise e
+    sid = _sid()
+    if isinstance(e, HTTPException):
+        log.warning("%s %s%s: %s; answered with the fallback", request.method, request.path,
+                    sid, e.code)
+    elif current_app.config["IVR_DEV"] or current_app.testing:
+        log.exception("%s %s%s: answered with the fallback", request.method, request.path, sid)
+    else:
+        # The message of an exception can hold what a caller said or texted: log only where.
+        log.error("%s %s%s: %s at %s; answered with the fallback", request.method, request.path,
+                  sid, type(e).__name__, _where(e))
+    return answer(request.path)
+
+
+def _sid() -> str:
+    try:
+        form = request.form
+    except HTTPException:
+        return ""
+    sid = form.get("CallSid") or form.get("MessageSid") or ""
+    return f" ({sid[:40]})" if re.fullmatch(r"[A-Z]{2}[0-9a-f]{32}", sid) else ""
+
+
+def _where(e: BaseException) -> str:
+    frames = traceback.extract_tb(e.__traceback__)[-4:]
+    return " < ".join(f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in reversed(frames))
+
+
+def _person() -> tuple[str, str, str]:
+    """Return the number to reach a person, and the voice and language to say it in."""
+    conversation = current_app.extensions["ivr.menu"].conversation
+    if conversation is None:
+        return (current_app.config["IVR_FALLBACK_NUMBER"], *DEFAULT_VOICE)
+    menu = conversation.menu
+    return menu.person.number, menu.settings.voice, menu.settings.language
+
+
+def _voice() -> VoiceResponse:
+    number, voice, language = _person()
+    r = VoiceResponse()
+    r.say("We are sorry. This line is having a problem right now. If this is a medical "
+          "emergency, hang up and dial 911. We are connecting you to a person now.",
+          voice=voice, language=language)
+    r.dial(number)
+    r.say(f"If you still need help, call {_spoken(number)}. Goodbye.",
+          voice=voice, language=language)
+    r.hangup()
+    return r
+
+
+def _sms() -> MessagingResponse:
+    r = MessagingResponse()
+    try:
+        body = request.form.get("Body", "")
+    except HTTPException:
+        body = ""
+    if body.strip().upper() in SILENT:
+        return r
+    number, _, _ = _person()
+    r.message(f"Sorry, this line is having a problem right now. To talk to a person, call "
+              f"{_printed(number)}. In an emergency, call 911.")
+    return r
+
+
+def _valid(number: str) -> bool:
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(number))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def _printed(number: str) -> str:
+    """Write a number the way people read it: +1 617-355-6000."""
+    fmt = phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(phonenumbers.parse(number), fmt) if _valid(number) else number
+
+
+def _spoken(number: str) -> str:
+    """Write a number to be said digit by digit, pausing between groups: 6 1 7, 3 5 5, ..."""
+    if _valid(number):
+        fmt = phonenumbers.PhoneNumberFormat.NATIONAL
+        number = phonenumbers.format_number(phonenumbers.parse(number), fmt)
+    return ", ".join(" ".join(group) for group in re.findall(r"\d+", number))
