@@ -20,10 +20,17 @@ LINE = Conversation(MENU)
 
 
 @pytest.fixture(scope="module")
-def open_page(chromium):
+def sim_server():
     from twilio_client import Server
 
     server = Server(SHIPPED, env={"IVR_SIMULATOR": "1"})
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def open_page(chromium, sim_server):
+    server = sim_server
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     errors: list[str] = []
 
@@ -35,7 +42,6 @@ def open_page(chromium):
 
     yield new
     context.close()
-    server.stop()
     assert errors == []  # the page's script never failed
 
 
@@ -104,3 +110,13 @@ def test_a_text_conversation_shows_replies_with_their_cost_and_keeps_its_place(o
     page.get_by_role("button", name="Send").click()
     # The rest of the same answer: the line kept the texter's place in its cookie.
     expect(replies.nth(1)).to_contain_text(MENU.topics["symptoms"].texted.plain()[-40:])
+
+
+def test_with_the_simulator_on_the_webhooks_still_refuse_unsigned_requests(sim_server):
+    client = sim_server.client()
+    call = {"CallSid": "CA" + "0" * 32, "From": "+16175550123", "To": "+16175550100"}
+    assert client.post("/voice", call, sign=False).status == 403
+    assert client.post("/sms", {**call, "Body": "hi"}, sign=False).status == 403
+    assert client.post("/voice", call).status == 200  # signed as Twilio signs: answered
+    # The relay signs only for the page: a request without its header is refused.
+    assert client.post("/simulator/relay?to=/voice", call, sign=False).status == 403
