@@ -162,3 +162,18 @@ def test_segments_are_counted_as_the_text_line_counts_them(sim):
         {"count": 1, "encoding": "GSM-7"},  # { costs two septets: 160 of them fit one segment
         {"count": 2, "encoding": "GSM-7"},
     ]
+
+
+@pytest.mark.parametrize("config", (
+    {"IVR_DEV": True},  # make run: no token, nothing to sign with
+    {"IVR_SIMULATOR": True, "TWILIO_AUTH_TOKEN": TOKEN},
+))
+def test_the_relay_reaches_the_real_voice_line(shipped, config):
+    client = make(str(shipped.path), **config).test_client()
+    call = {"CallSid": "CA1", "From": "+16175550123", "To": "+16175550100"}
+    answer = client.post("/simulator/relay?to=/voice", data=call, headers=RELAY)
+    assert answer.status_code == 200
+    gather = ET.fromstring(answer.data).find("Gather")
+    assert gather is not None and gather.get("action").startswith("/voice/at/main/")
+    direct = client.post("/voice", data=call)
+    assert direct.status_code == (403 if "TWILIO_AUTH_TOKEN" in config else 200)
