@@ -10,7 +10,7 @@ import pytest
 from conftest import SHIPPED
 
 from ivr import gsm, speech
-from ivr.engine import Conversation, DialEnded, State
+from ivr.engine import Conversation, DialEnded, Silence, State
 from ivr.menu import load_menu
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -120,3 +120,13 @@ def test_with_the_simulator_on_the_webhooks_still_refuse_unsigned_requests(sim_s
     assert client.post("/voice", call).status == 200  # signed as Twilio signs: answered
     # The relay signs only for the page: a request without its header is refused.
     assert client.post("/simulator/relay?to=/voice", call, sign=False).status == 403
+
+
+def test_silence_runs_out_the_timeout_and_the_line_asks_again(open_page):
+    page = open_page()
+    call(page)
+    expect(page.locator("#gather")).to_contain_text("The line waits for a key or words")
+    page.get_by_role("button", name="Stay silent").click()  # the timeout, without the wait
+    quiet = LINE.step(State(MENU.main), Silence())
+    expect(page.locator("#call-log")).to_contain_text(speech.say(MENU, quiet)[0])
+    expect(page.get_by_role("button", name="Hang up")).to_be_enabled()
