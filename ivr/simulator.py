@@ -10,6 +10,7 @@ and per text conversation, so the relay keeps each channel's cookies apart under
 from __future__ import annotations
 
 import re
+from datetime import date
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -139,7 +140,9 @@ def _cookies_for(channel: str) -> str:
 
 def describe(menu: Menu) -> dict[str, Any]:
     """Return `ivr draw`'s tree, each line with the id it shows, and `ivr check`'s warnings."""
-    found = _described.get(menu.digest)
+    # Review dates age, so a menu's warnings are worked out again each day.
+    key = f"{menu.digest} {date.today()}"
+    found = _described.get(key)
     if found is None:
         rows = []
         for i, line in enumerate(draw.tree(menu)):
@@ -156,5 +159,5 @@ def describe(menu: Menu) -> dict[str, Any]:
         if len(_described) > 8:  # a menu edited many times keeps only its recent versions here
             _described.clear()
         numbers = {t.number: t.id for t in menu.transfers.values()}
-        found = _described[menu.digest] = {"tree": rows, "numbers": numbers, "warnings": warnings}
+        found = _described[key] = {"tree": rows, "numbers": numbers, "warnings": warnings}
     return found
