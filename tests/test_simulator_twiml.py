@@ -99,9 +99,11 @@ def page_at(chromium):
     with serve(scripted_line(seen)) as base:
         context = chromium.new_context()
 
-        def open_page():
+        def open_page(init: str = ""):
             seen.clear()
             page = context.new_page()
+            if init:
+                page.add_init_script(init)
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(base + "/")
             return page, seen
@@ -213,3 +215,32 @@ def test_the_menu_panel_follows_an_edit_and_shows_a_broken_one(chromium, tmp_pat
         path.write_text(small_menu_text.replace("1: symptoms", "1: symptom"))
         expect(page.locator("#menu-error")).to_contain_text(f"{path}:")
         expect(page.locator("#menu-status")).to_contain_text("The last edit did not load")
+
+
+# Stands in for the browser's voice, which headless Chromium may not have: notes what it is asked
+# to say and finishes at once.
+SPEECH_RECORDER = """
+window.spoken = [];
+speechSynthesis.speak = (u) => {
+  window.spoken.push([u.text, u.lang]);
+  setTimeout(() => u.onend(), 10);
+};
+"""
+
+
+def test_with_sound_on_each_say_is_spoken_in_its_language(page_at):
+    page, _ = page_at(init=SPEECH_RECORDER)
+    page.get_by_label("Sound").check()
+    page.get_by_role("button", name="Call").click()
+    expect(page.locator("#gather")).to_be_visible()
+    assert page.evaluate("window.spoken") == [
+        ["Press 1 for symptoms. Press 0 for a person.", "en-US"]]
+
+
+def test_the_keyboard_works_the_keypad(page_at):
+    page, seen = page_at()
+    page.get_by_role("button", name="Call").click()
+    expect(page.locator("#call-log")).to_contain_text("Press 1")
+    page.keyboard.press("#")
+    expect(page.locator("#call-log")).to_contain_text("You pressed #.")
+    assert seen[-1]["Digits"] == "#"
