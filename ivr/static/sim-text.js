@@ -33,6 +33,8 @@ export async function sendText(body) {
   const texts = messages.map((m) => (m.querySelector("Body") || m).textContent);
   const replies = texts.map((text) => bubble("line", text));
   await describe([mine, ...replies], [body, ...texts]);
+  // Show where the reply starts: a long one is read from its top.
+  if (replies.length) $("chat-log").scrollTop = replies[0].offsetTop - 8;
 }
 
 // Show each text's cost, counted by the server as the text line counts it.
