@@ -177,7 +177,9 @@ class _Builder(Shapes):
         if person and person[0] not in transfers:
             return None
         greeting = self.text(*got["greeting"])
-        extra = {k: got[k][0] for k in ("voice", "language", "notice") if k in got}
+        extra: dict[str, Any] = {k: got[k][0] for k in ("voice", "language", "notice") if k in got}
+        if "emergency" in got:
+            extra["emergency"] = tuple(w for w, _ in got["emergency"][0])
         lines = {k: line_of(n) for k, (_, n) in got.items()}
         return Settings(got["name"][0], greeting, person[0], lines=lines, **extra) if (
             greeting and person) else None

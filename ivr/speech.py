@@ -28,6 +28,10 @@ def say(menu: Menu, reply: Reply) -> list[str]:
     parts: list[str] = []
     if reply.welcome:
         parts += _welcome(menu)
+    if reply.emergency:
+        parts.append(emergency(menu))
+    if reply.thanks:
+        parts.append("You're welcome.")
     if reply.trouble is not None:
         parts.append(_trouble(reply.trouble, reply.key))
     if reply.failed is not None:
@@ -61,6 +65,12 @@ def answer(menu: Menu, topic: Topic) -> str:
 def spoken(menu: Menu, text: Text) -> str:
     """Return words from menus.yaml as said, each `{line}` as its number digit by digit."""
     return letters(text.render(menu, lambda line: digits(line.number)))
+
+
+def emergency(menu: Menu) -> str:
+    """Return the emergency notice: the greeting's first sentence, which menus.yaml keeps for it."""
+    first = re.split(r"(?<=[.!])\s", spoken(menu, menu.settings.greeting), maxsplit=1)[0]
+    return first if "911" in first else letters(menu.settings.notice)
 
 
 def letters(words: str) -> str:

@@ -127,11 +127,15 @@ def _menu(conversation: Conversation, node: MenuNode, first: bool) -> str:
 def _say(conversation: Conversation, step: Reply) -> tuple[list[str], str, str]:
     """Return what to send as (lines before, the part that may be paged, the last line)."""
     menu = conversation.menu
-    head = [menu.settings.notice] if step.welcome else []
+    head = [menu.settings.notice] if step.welcome or step.emergency else []
     if step.trouble in TROUBLE:
         head.append(TROUBLE[step.trouble])
     elif step.trouble is Trouble.WRONG_KEY:
         head.append(f"Sorry, {step.key} is not a choice here.")
+    if step.emergency:
+        return head, PERSON.format(number(menu.person)), TOPICS
+    if step.thanks:
+        return head, "You're welcome.", REMINDER
     if step.answer is not None:
         return head, _render(conversation, step.answer.texted), REMINDER
     if step.offered:
