@@ -22,6 +22,10 @@ from ivr.model import RESERVED_SMS_WORDS, MenuNode, Text, Transfer
 # Twilio answers these itself (opt-out and opt-in confirmations); we must add nothing.
 HELP_WORDS = frozenset({"HELP", "INFO"})
 OPT_WORDS = RESERVED_SMS_WORDS - HELP_WORDS
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "OPTOUT"})
+STOP_FILLER = frozenset("PLEASE ME IT NOW THIS TEXTING TEXTS TEXT MESSAGING MESSAGES SENDING ALL "
+                        "I WANT TO".split())
+HOW_TO_STOP = "To stop getting texts from this line, reply STOP."
 MORE = "MORE"
 MAX_SEGMENTS = 2
 
@@ -50,7 +54,10 @@ def reply(conversation: Conversation, session: dict, body: str) -> list[str]:
         return []
     # "Help?" from a worried parent still gets the help text; it opts nobody in or out.
     if word.rstrip(".!?") in HELP_WORDS:
-        return [_help(conversation)]
+        first = [conversation.menu.settings.notice] if "at" not in session else []
+        return [gsm.normalise("\n".join([*first, _help(conversation)]))]
+    if _asks_to_stop(word):
+        return [HOW_TO_STOP]
     rest = session.pop("more", None)
     if word.rstrip(".!?") == MORE and isinstance(rest, dict) and rest.get("text"):
         return [_page(str(rest["text"]), [], str(rest.get("tail", "")), session)]
@@ -59,6 +66,13 @@ def reply(conversation: Conversation, session: dict, body: str) -> list[str]:
     session["at"] = _dump(step.state)
     head, body_text, tail = _say(conversation, step)
     return [_page(body_text, head, tail, session)]
+
+
+def _asks_to_stop(word: str) -> bool:
+    # "Stop!" or "please stop texting me" may not opt out at the carrier: say how, never the menu.
+    # Only when every other word is filler: "stop the pain" is a question about symptoms.
+    words = set(re.findall(r"[A-Z]+", word))
+    return bool(words & STOP_WORDS) and words <= STOP_WORDS | STOP_FILLER
 
 
 def _event(said: str) -> Event:
