@@ -99,7 +99,12 @@ def _dump(state: State) -> dict:
 
 def number(line: Transfer) -> str:
     """Write a line's number as a texter dials it: 617-355-6000, or +44 20 7946 0958 abroad."""
-    parsed = phonenumbers.parse(line.number)
+    return printed(line.number)
+
+
+def printed(e164: str) -> str:
+    """Write an E.164 number as a texter dials it: 617-355-6000, or +44 20 7946 0958 abroad."""
+    parsed = phonenumbers.parse(e164)
     if parsed.country_code == 1:
         d = str(parsed.national_number)
         return f"{d[:3]}-{d[3:6]}-{d[6:]}"
