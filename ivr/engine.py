@@ -123,6 +123,8 @@ _WORD = re.compile(r"[^\w*#]+")
 def _nav(text: str) -> str | None:
     """Return the key that words stand for ('2', 'two', 'main menu'), if they stand for one."""
     words = _WORD.sub(" ", text.lower()).split()
+    if len(words) == 2 and words[0] in ("press", "option", "number", "choice", "pick"):
+        words = words[1:]  # "press 2", "option three"
     if len(words) == 1 and words[0] in NUMBER_WORDS:
         return NUMBER_WORDS[words[0]]
     if len(words) == 1 and len(words[0]) == 1 and words[0] in "0123456789*#":

@@ -40,7 +40,7 @@ def say(menu: Menu, reply: Reply) -> list[str]:
         parts.append(answer(menu, reply.answer))
     if reply.offered:
         parts.append(" ".join([
-            "I found more than one match.",
+            "That could be more than one topic.",
             *(_press(n, str(i)) for i, n in enumerate(reply.offered, 1)),
             _PERSON,
         ]))
@@ -94,11 +94,6 @@ def connecting(menu: Menu, line: Transfer) -> str:
     if line.id == menu.person.id:
         return "Connecting you to a person. Please hold."
     return "Connecting your call. Please hold."
-
-
-def unavailable() -> str:
-    """Return the apology for a call that comes in while no menu has ever loaded."""
-    return "Sorry, this line is not working right now. Please call back later. Goodbye."
 
 
 def _welcome(menu: Menu) -> list[str]:

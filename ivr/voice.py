@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request, url_for
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from ivr import speech
+from ivr import fallback, speech
 from ivr.engine import Conversation, DialEnded, Event, Key, Reply, Silence, Start, State, Words
 from ivr.model import Menu
 
@@ -32,7 +32,8 @@ def answer() -> Response:
 @bp.post("/voice/at/<menu>/<topic>/<int:misses>/<offered>")
 def heard(menu: str, topic: str, misses: int, offered: str) -> Response:
     """Take the key pressed or the words said at a menu."""
-    digits = request.form.get("Digits", "").strip()
+    # One key a turn (numDigits=1): a longer Digits is not Twilio's, and is not said back whole.
+    digits = request.form.get("Digits", "").strip()[:1]
     words = request.form.get("SpeechResult", "").strip()
     event: Event = Key(digits) if digits else Words(words) if words else Silence()
     return _step(_state(menu, topic, misses, offered), event)
@@ -53,14 +54,9 @@ def dialed(line: str) -> Response:
 
 def _step(state: State | None, event: Event) -> Response:
     conversation: Conversation | None = current_app.extensions["ivr.menu"].current()
-    if conversation is None:
-        # No menu has ever loaded; the fallback helper will give a better answer than this.
-        twiml = VoiceResponse()
-        twiml.say(speech.unavailable())
-        twiml.hangup()
-    else:
-        reply = conversation.step(state, event)
-        twiml = render(conversation.menu, reply)
+    if conversation is None:  # no menu has ever loaded (the fallback hook answers first)
+        return fallback.answer(request.path)
+    twiml = render(conversation.menu, conversation.step(state, event))
     return Response(str(twiml), mimetype="text/xml")
 
 
