@@ -246,6 +246,6 @@ def test_a_miss_after_two_matches_says_the_two_again_since_1_and_2_pick_them(cal
     call.say("doctor")
     heard = call.silence()
     assert heard == ("Sorry, I did not hear a choice. That could be more than one topic. "
-                     "For questions to ask the doctor, press 1. For doctors referring a patient, press 2. "
-                     "To talk to a person, press 0.")
+                     "For questions to ask the doctor, press 1. "
+                     "For doctors referring a patient, press 2. To talk to a person, press 0.")
     assert call.press("2") == "Connecting your call. Please hold."
