@@ -13,6 +13,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 run: $(BIN)/.installed
+	@echo "Try the line in a browser: http://127.0.0.1:$(PORT)/"
 	IVR_DEV=1 $(BIN)/flask --app ivr run --port $(PORT)
 
 test: $(BIN)/.installed

@@ -25,7 +25,8 @@ class SettingsError(RuntimeError):
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create the web app: read settings, load the menu once, register the webhooks."""
-    app = Flask(__name__)
+    # No app-wide /static: the simulator serves its own files, and only when it is on.
+    app = Flask(__name__, static_folder=None)
     env = os.environ.get
     app.config.from_mapping(
         SECRET_KEY=env("SECRET_KEY"),
@@ -33,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         PUBLIC_BASE_URL=env("PUBLIC_BASE_URL"),
         IVR_MENU=env("IVR_MENU", "menus.yaml"),
         IVR_DEV=env("IVR_DEV") == "1",
+        IVR_SIMULATOR=env("IVR_SIMULATOR") == "1",
         IVR_RELOAD_SECONDS=1.0,
         IVR_FALLBACK_NUMBER=env("IVR_FALLBACK_NUMBER", "+16173556000"),
         IVR_SMS_LIMIT=env("IVR_SMS_LIMIT", "20 per 10 minutes"),
@@ -48,7 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["IVR_MENU"], interval=app.config["IVR_RELOAD_SECONDS"]
     )
 
-    from ivr import abuse, fallback, guard, health, security, sms, voice
+    from ivr import abuse, fallback, guard, health, security, simulator, sms, voice
 
     security.init_app(app)
     abuse.init_app(app)
@@ -57,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(voice.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(simulator.bp)
     return app
 
 

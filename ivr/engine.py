@@ -11,7 +11,9 @@ The rules, in one place:
 - a wrong key, words that match nothing, or silence add a miss; a good choice clears them;
   the third miss in a row ends in the person line: silence says its number and goodbye, anything
   else connects the call;
-- a transfer that does not connect says the number to call back and offers the main menu.
+- a transfer that does not connect says the number to call back and offers the main menu;
+- words that sound like an emergency (the line's `emergency:` list) get the emergency notice
+  before anything else; words that only acknowledge ("thanks", "ok") are not a miss.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ivr.matcher import Matcher
 from ivr.model import Menu, MenuNode, Node, Option, Topic, Transfer
 
 MAX_MISSES = 3
+THANKS = "thanks"  # what _nav returns for words that only acknowledge
 
 
 @dataclass(frozen=True)
@@ -98,12 +101,17 @@ class Reply:
     transfer: Transfer | None = None  # connect to this line
     failed: Transfer | None = None  # a transfer that did not connect: say its number
     end: bool = False  # say goodbye and hang up
+    emergency: bool = False  # words that sound like an emergency: say to call 911 first
+    thanks: bool = False  # "thanks", "ok": nothing to answer, and not a miss either
 
 
 NAV_WORDS = {
     "*": ("repeat", "again", "say again", "say that again", "repeat that", "what"),
     "#": ("menu", "main menu", "start over", "back", "go back", "home", "start", "options",
           "hi", "hello", "hey", "hola", "good morning", "good afternoon"),
+    THANKS: ("thanks", "thank you", "thank you so much", "thanks so much", "thanks a lot", "thx",
+             "ty", "ok", "okay", "ok thanks", "ok thank you", "okay thanks", "got it", "great",
+             "cool", "perfect", "no", "nope", "no thanks", "bye", "goodbye"),
 }
 NUMBER_WORDS = dict(zip(
     "zero one two three four five six seven eight nine star pound".split(),
@@ -115,6 +123,8 @@ _WORD = re.compile(r"[^\w*#]+")
 def _nav(text: str) -> str | None:
     """Return the key that words stand for ('2', 'two', 'main menu'), if they stand for one."""
     words = _WORD.sub(" ", text.lower()).split()
+    if len(words) == 2 and words[0] in ("press", "option", "number", "choice", "pick"):
+        words = words[1:]  # "press 2", "option three"
     if len(words) == 1 and words[0] in NUMBER_WORDS:
         return NUMBER_WORDS[words[0]]
     if len(words) == 1 and len(words[0]) == 1 and words[0] in "0123456789*#":
@@ -165,6 +175,9 @@ class Conversation:
             return self._key(state, event.key)
         if isinstance(event, Words):
             key = _nav(event.text)
+            if key == THANKS:
+                menu = self.menu.menus[state.menu]
+                return Reply(replace(state, misses=0), thanks=True, menu=menu, brief=True)
             return self._key(state, key) if key else self._words(state, event.text)
         if isinstance(event, Silence):
             return self._miss(state, Trouble.SILENCE)
@@ -206,6 +219,11 @@ class Conversation:
         return Reply(State(self.menu.main), trouble=Trouble.MOVED, menu=self.menu.home)
 
     def _words(self, state: State, text: str) -> Reply:
+        if self.matcher.emergency(text):
+            # Before any topic: "my son can't breathe" must not be answered with "can it be cured".
+            menu = self.menu.menus[state.menu]
+            return Reply(replace(state, misses=0, offered=()), emergency=True, menu=menu,
+                         brief=True)
         found = self.matcher.match(text)
         if not found:
             return self._miss(state, Trouble.NOT_UNDERSTOOD)

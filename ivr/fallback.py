@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 
 import phonenumbers
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
@@ -22,11 +22,14 @@ from werkzeug.exceptions import HTTPException
 from ivr import SettingsError
 from ivr.model import RESERVED_SMS_WORDS
 from ivr.security import twilio_facing
+from ivr.speech import digits
+from ivr.texting import printed
 
 log = logging.getLogger("ivr")
 bp = Blueprint("fallback", __name__)
 
-FALLBACK_PATHS = ("/voice/fallback", "/sms/fallback")
+FALLBACK_PATHS = ("/voice/fallback", "/voice/fallback/dialed", "/sms/fallback")
+DIAL_SECONDS = 30  # as long as the line's own transfers ring
 # Opting out or back in: Twilio sends the carrier's confirmation, so the line sends nothing.
 SILENT = RESERVED_SMS_WORDS - {"HELP", "INFO"}
 DEFAULT_VOICE = ("Polly.Joanna-Neural", "en-US")
@@ -35,6 +38,12 @@ DEFAULT_VOICE = ("Polly.Joanna-Neural", "en-US")
 @bp.post("/voice/fallback")
 def voice_fallback() -> ResponseReturnValue:
     """Apologise and connect the caller to a person."""
+    return answer("/voice")
+
+
+@bp.post("/voice/fallback/dialed")
+def voice_fallback_dialed() -> ResponseReturnValue:
+    """End the fallback's transfer: goodbye if it connected, else the number to call back."""
     return answer("/voice")
 
 
@@ -117,27 +126,38 @@ def _person() -> tuple[str, str, str]:
 def _voice() -> VoiceResponse:
     number, voice, language = _person()
     r = VoiceResponse()
-    r.say("We are sorry. This line is having a problem right now. If this is a medical "
-          "emergency, hang up and dial 911. We are connecting you to a person now.",
-          voice=voice, language=language)
-    r.dial(number)
-    r.say(f"If you still need help, call {_spoken(number)}. Goodbye.",
-          voice=voice, language=language)
+    status = _form().get("DialCallStatus")
+    if status in ("completed", "answered"):
+        r.say("Thank you for calling. Goodbye.", voice=voice, language=language)
+    elif status:  # a transfer that did not connect: never dial the same line again
+        said = digits(number)
+        r.say(f"Sorry, no one could take your call just now. Please call {said}. Again, that "
+              f"number is {said}. Goodbye.", voice=voice, language=language)
+    else:
+        r.say("We are sorry. This line is having a problem right now. If this is a medical "
+              "emergency, hang up and dial 911. We are connecting you to a person now.",
+              voice=voice, language=language)
+        r.dial(number, action=url_for("fallback.voice_fallback_dialed"), method="POST",
+               timeout=DIAL_SECONDS, answer_on_bridge=True)
     r.hangup()
     return r
 
 
+def _form() -> dict[str, str]:
+    try:
+        return request.form.to_dict()
+    except HTTPException:
+        return {}
+
+
 def _sms() -> MessagingResponse:
     r = MessagingResponse()
-    try:
-        body = request.form.get("Body", "")
-    except HTTPException:
-        body = ""
+    body = _form().get("Body", "")
     if body.strip().upper() in SILENT:
         return r
     number, _, _ = _person()
     r.message(f"Sorry, this line is having a problem right now. To talk to a person, call "
-              f"{_printed(number)}. In an emergency, call 911.")
+              f"{printed(number)}. In an emergency, call 911.")
     return r
 
 
@@ -146,17 +166,3 @@ def _valid(number: str) -> bool:
         return phonenumbers.is_valid_number(phonenumbers.parse(number))
     except phonenumbers.NumberParseException:
         return False
-
-
-def _printed(number: str) -> str:
-    """Write a number the way people read it: +1 617-355-6000."""
-    fmt = phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    return phonenumbers.format_number(phonenumbers.parse(number), fmt) if _valid(number) else number
-
-
-def _spoken(number: str) -> str:
-    """Write a number to be said digit by digit, pausing between groups: 6 1 7, 3 5 5, ..."""
-    if _valid(number):
-        fmt = phonenumbers.PhoneNumberFormat.NATIONAL
-        number = phonenumbers.format_number(phonenumbers.parse(number), fmt)
-    return ", ".join(" ".join(group) for group in re.findall(r"\d+", number))

@@ -43,6 +43,7 @@ LINE = {
     "greeting": Field("text", True, "the first words; start with the emergency notice"),
     "notice": Field("str", True, "one short line that starts every text conversation"),
     "person": Field("str", True, "the id of the transfer line that 0 connects to"),
+    "emergency": Field("keywords", False, "words that mean an emergency: the answer is the notice"),
     "voice": Field("str", False, "the Twilio voice, such as Polly.Joanna-Neural"),
     "language": Field("str", False, "the language for speech, such as en-US"),
 }

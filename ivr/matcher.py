@@ -33,6 +33,7 @@ SUBJECT = 0.2
 # A word in half the answers is part of the line's subject; so is one in 2 of 5 that no topic's
 # title uses ("tumor", but not "treatment").
 SUBJECT_SHARE, UNTITLED_SHARE = 0.5, 0.4
+SHORT_CUTOFF = 90  # the same, for words of five letters or fewer
 FUZZY_CUTOFF = 80  # rapidfuzz ratio, 0-100, for a misspelt word to stand for a known one
 GUESSES = 10_000  # misspellings remembered per menu load
 STEMS = 200_000  # words whose stems are remembered per menu load
@@ -92,6 +93,7 @@ class Matcher:
         self._index = dict(weights)
         self._vocab = list(self._index)
         self._guesses: dict[str, str | None] = {}  # misspelt stem -> known stem, or None
+        self._emergency = [set(self.stems(p)) for p in menu.settings.emergency]
 
     def _subject_of(self, menu: Menu) -> set[str]:
         # Every question to this line is about its subject: the words of its name, and words
@@ -139,12 +141,18 @@ class Matcher:
         if len(stem) < 4 or stem.isdigit():
             return None
         if stem not in self._guesses:
-            hit = process.extractOne(stem, self._vocab, scorer=fuzz.ratio,
-                                     score_cutoff=FUZZY_CUTOFF)
+            # A short word is one typo from many others ("agent", "genet"): ask more of it.
+            cutoff = FUZZY_CUTOFF if len(stem) > 5 else SHORT_CUTOFF
+            hit = process.extractOne(stem, self._vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
             if len(self._guesses) >= GUESSES:
                 self._guesses.clear()  # bounded: texts full of new words cannot grow it
             self._guesses[stem] = hit[0] if hit else None
         return self._guesses[stem]
+
+    def emergency(self, text: str) -> bool:
+        """Say whether `text` holds one of the line's emergency words or phrases."""
+        said = set(self.stems(text))
+        return any(phrase and phrase <= said for phrase in self._emergency)
 
     def match(self, text: str) -> list[str]:
         """Return the id that `text` asks for, several when it fits more than one, or none."""

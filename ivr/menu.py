@@ -49,7 +49,9 @@ class MenuError(Exception):
 
     def lines(self) -> list[str]:
         """Return each problem as `path:LINE: message`."""
-        return [f"{self.path}:{p.line}: {p.message}" for p in self.problems]
+        # Line 0 is the file as a whole (it could not be read): no line to name.
+        return [f"{self.path}:{p.line}: {p.message}" if p.line else f"{self.path}: {p.message}"
+                for p in self.problems]
 
 
 def load_menu(path: str | Path) -> Menu:
@@ -77,7 +79,7 @@ def parse_menu(source: bytes | str, name: str = "menus.yaml") -> Menu:
         line = data[: e.start].count(b"\n") + 1
         problem = Problem(line, "this line is not UTF-8 text; save as UTF-8")
         raise MenuError(name, [problem]) from None
-    builder = _Builder(name)
+    builder = _Builder(name, text.splitlines())
     with gc_paused():
         try:
             root = yaml.compose(text, Loader=LOADER)
@@ -115,9 +117,10 @@ def gc_paused() -> Iterator[None]:
 class _Builder(Shapes):
     """Walk the YAML nodes once, building the model and noting every problem."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, source: list[str]) -> None:
         super().__init__()
         self.name = name
+        self.source = source  # the file's lines, to place problems inside a block of text
         self.ids: dict[str, tuple[str, int]] = {}  # id -> (kind, line)
 
     # -- the model ---------------------------------------------------------------------------
@@ -136,7 +139,6 @@ class _Builder(Shapes):
         if top.get("menus") and "main" not in menus:
             self.bad(top["menus"][1], "there is no menu called 'main': every call and text "
                      "starts there" + did_you_mean("main", menus))
-        self.check_texts(settings, topics)
         self.check_ways_out(menus)
         if self.problems or settings is None:
             return None
@@ -199,7 +201,9 @@ class _Builder(Shapes):
         if person and person[0] not in transfers:
             return None
         greeting = self.text(*got["greeting"])
-        extra = {k: got[k][0] for k in ("voice", "language", "notice") if k in got}
+        extra: dict[str, Any] = {k: got[k][0] for k in ("voice", "language", "notice") if k in got}
+        if "emergency" in got:
+            extra["emergency"] = tuple(w for w, _ in got["emergency"][0])
         lines = {k: line_of(n) for k, (_, n) in got.items()}
         return Settings(got["name"][0], greeting, person[0], lines=lines, **extra) if (
             greeting and person) else None
@@ -279,34 +283,29 @@ class _Builder(Shapes):
         for m in PLACEHOLDER.finditer(value):
             parts += [value[at : m.start()], LineRef(m.group(1).strip())]
             at = m.end()
+            self.check_placeholder(m.group(0), m.group(1).strip(), node)
         parts.append(value[at:])
         return Text(tuple(p for p in parts if p != ""))
 
-    def ofkind_of(self, kind: str) -> list[str]:
+    def of_kind(self, kind: str) -> list[str]:
         return [id for id, (k, _) in self.ids.items() if k == kind]
 
-    def check_texts(self, settings: Settings | None, topics: dict[str, Topic]) -> None:
-        transfers = self.ofkind_of("transfer line")
-        found: list[tuple[Text, int]] = []
-        if settings:
-            found.append((settings.greeting, settings.lines.get("greeting", 0)))
-        for t in topics.values():
-            for k in ("answer", "voice", "sms"):
-                text = getattr(t, k)
-                if text is not None:
-                    found.append((text, t.lines.get(k, t.line)))
-        for text, line in found:
-            for p in text.parts:
-                if isinstance(p, LineRef) and p.name not in transfers:
-                    self.bad(line, f"{{{p.name}}} is not a transfer line"
-                             + did_you_mean(p.name, transfers)
-                             + ("; write one of " + ", ".join("{" + t + "}" for t in transfers)
-                                if transfers else ""))
+    def check_placeholder(self, written: str, name: str, node: yaml.Node) -> None:
+        if self.ids.get(name, ("",))[0] == "transfer line":
+            return  # by id, not by listing every id: 10,000 topics name a line 10,000 times
+        transfers = self.of_kind("transfer line")
+        # Name the line the placeholder is written on, even inside a folded block of text.
+        first, last = node.start_mark.line, node.end_mark.line
+        at = next((i for i in range(first, min(last + 1, len(self.source)))
+                   if written in self.source[i]), first)
+        self.bad(at + 1, f"{written} is not a transfer line" + did_you_mean(name, transfers)
+                 + ("; write one of " + ", ".join("{" + t + "}" for t in transfers)
+                    if transfers else ""))
 
     def check_ways_out(self, menus: dict[str, MenuNode]) -> None:
         # A menu whose options only lead to other such menus would leave a caller going round.
         # (An option to an unknown id is reported on its own; it does not count as going round.)
-        inner = set(self.ofkind_of("menu"))
+        inner = set(self.of_kind("menu"))
         leads = {m.id: any(o.target not in inner for o in m.options) for m in menus.values()}
         changed = True
         while changed:

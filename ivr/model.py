@@ -114,6 +114,7 @@ class Settings:
     greeting: Text
     person: str  # the transfer line that 0 connects to
     notice: str = "Not for emergencies: call 911."
+    emergency: tuple[str, ...] = ()  # words that get the notice before anything else
     voice: str = "Polly.Joanna-Neural"
     language: str = "en-US"
     lines: Mapping[str, int] = field(default_factory=dict)

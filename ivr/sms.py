@@ -8,21 +8,19 @@ from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 from twilio.twiml.messaging_response import MessagingResponse
 
-from ivr import texting
+from ivr import fallback, texting
 
 bp = Blueprint("sms", __name__)
-# Said when no menu has ever loaded: the line cannot name its numbers, but must not go silent.
 MAX_BUILT = 1024
 _built: dict[tuple[str, ...], str] = {}
-BROKEN = "Sorry, this line is not working right now. In an emergency, call 911."
 
 
 @bp.post("/sms")
 def sms() -> Response:
     """Answer one incoming text, keeping where the texter is in a signed cookie."""
     conversation = current_app.extensions["ivr.menu"].current()
-    if conversation is None:
-        return messages([BROKEN])
+    if conversation is None:  # no menu has ever loaded (the fallback hook answers first)
+        return fallback.answer(request.path)
     kept = {k: v for k, v in session.items() if not k.startswith("_")}
     bodies = texting.reply(conversation, kept, request.form.get("Body", ""))
     if current_app.secret_key:  # without one, every text starts from the main menu

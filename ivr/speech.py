@@ -29,6 +29,10 @@ def say(menu: Menu, reply: Reply) -> list[str]:
     parts: list[str] = []
     if reply.welcome:
         parts += _welcome(menu)
+    if reply.emergency:
+        parts.append(emergency(menu))
+    if reply.thanks:
+        parts.append("You're welcome.")
     if reply.trouble is not None:
         parts.append(_trouble(reply.trouble, reply.key))
     if reply.failed is not None:
@@ -37,7 +41,7 @@ def say(menu: Menu, reply: Reply) -> list[str]:
         parts.append(answer(menu, reply.answer))
     if reply.offered:
         parts.append(" ".join([
-            "I found more than one match.",
+            "That could be more than one topic.",
             *(_press(n, str(i)) for i, n in enumerate(reply.offered, 1)),
             _PERSON,
         ]))
@@ -64,6 +68,12 @@ def spoken(menu: Menu, text: Text) -> str:
     return letters(text.render(menu, lambda line: digits(line.number)))
 
 
+def emergency(menu: Menu) -> str:
+    """Return the emergency notice: the greeting's first sentence, which menus.yaml keeps for it."""
+    first = re.split(r"(?<=[.!])\s", spoken(menu, menu.settings.greeting), maxsplit=1)[0]
+    return first if "911" in first else letters(menu.settings.notice)
+
+
 def letters(words: str) -> str:
     """Spell out short capitalised abbreviations, so 'ASPS' is said 'A S P S', not 'asps'."""
     return _ACRONYM.sub(lambda m: " ".join(m.group()), words)
@@ -86,11 +96,6 @@ def connecting(menu: Menu, line: Transfer) -> str:
     if line.id == menu.person.id:
         return "Connecting you to a person. Please hold."
     return "Connecting your call. Please hold."
-
-
-def unavailable() -> str:
-    """Return the apology for a call that comes in while no menu has ever loaded."""
-    return "Sorry, this line is not working right now. Please call back later. Goodbye."
 
 
 def _welcome(menu: Menu) -> list[str]:

@@ -24,6 +24,10 @@ from ivr.model import RESERVED_SMS_WORDS, MenuNode, Text, Transfer
 # Twilio answers these itself (opt-out and opt-in confirmations); we must add nothing.
 HELP_WORDS = frozenset({"HELP", "INFO"})
 OPT_WORDS = RESERVED_SMS_WORDS - HELP_WORDS
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "OPTOUT"})
+STOP_FILLER = frozenset("PLEASE ME IT NOW THIS TEXTING TEXTS TEXT MESSAGING MESSAGES SENDING ALL "
+                        "I WANT TO".split())
+HOW_TO_STOP = "To stop getting texts from this line, reply STOP."
 MORE = "MORE"
 MAX_SEGMENTS = 2
 
@@ -52,7 +56,10 @@ def reply(conversation: Conversation, session: dict, body: str) -> list[str]:
         return []
     # "Help?" from a worried parent still gets the help text; it opts nobody in or out.
     if word.rstrip(".!?") in HELP_WORDS:
-        return [_help(conversation)]
+        first = [conversation.menu.settings.notice] if "at" not in session else []
+        return [gsm.normalise("\n".join([*first, _help(conversation)]))]
+    if _asks_to_stop(word):
+        return [HOW_TO_STOP]
     rest = session.pop("more", None)
     if word.rstrip(".!?") == MORE and isinstance(rest, dict) and rest.get("text"):
         return [_page(str(rest["text"]), [], str(rest.get("tail", "")), session)]
@@ -61,6 +68,13 @@ def reply(conversation: Conversation, session: dict, body: str) -> list[str]:
     session["at"] = _dump(step.state)
     head, body_text, tail = _say(conversation, step)
     return [_page(body_text, head, tail, session)]
+
+
+def _asks_to_stop(word: str) -> bool:
+    # "Stop!" or "please stop texting me" may not opt out at the carrier: say how, never the menu.
+    # Only when every other word is filler: "stop the pain" is a question about symptoms.
+    words = set(re.findall(r"[A-Z]+", word))
+    return bool(words & STOP_WORDS) and words <= STOP_WORDS | STOP_FILLER
 
 
 def _event(said: str) -> Event:
@@ -87,12 +101,12 @@ def _dump(state: State) -> dict:
 
 def number(line: Transfer) -> str:
     """Write a line's number as a texter dials it: 617-355-6000, or +44 20 7946 0958 abroad."""
-    return _dialled(line.number)
+    return printed(line.number)
 
 
-@lru_cache(maxsize=256)
-def _dialled(e164: str) -> str:
-    # Parsing a number costs more than the rest of a reply; a line has only a few numbers.
+@lru_cache(maxsize=256)  # parsing a number costs more than the rest of a reply; lines are few
+def printed(e164: str) -> str:
+    """Write an E.164 number as a texter dials it: 617-355-6000, or +44 20 7946 0958 abroad."""
     parsed = phonenumbers.parse(e164)
     if parsed.country_code == 1:
         d = str(parsed.national_number)
@@ -135,11 +149,15 @@ def _menu(conversation: Conversation, node: MenuNode, first: bool) -> str:
 def _say(conversation: Conversation, step: Reply) -> tuple[list[str], str, str]:
     """Return what to send as (lines before, the part that may be paged, the last line)."""
     menu = conversation.menu
-    head = [menu.settings.notice] if step.welcome else []
+    head = [menu.settings.notice] if step.welcome or step.emergency else []
     if step.trouble in TROUBLE:
         head.append(TROUBLE[step.trouble])
     elif step.trouble is Trouble.WRONG_KEY:
         head.append(f"Sorry, {step.key} is not a choice here.")
+    if step.emergency:
+        return head, PERSON.format(number(menu.person)), TOPICS
+    if step.thanks:
+        return head, "You're welcome.", REMINDER
     if step.answer is not None:
         return head, _render(conversation, step.answer.texted), REMINDER
     if step.offered:

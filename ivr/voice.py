@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 from flask.blueprints import BlueprintSetupState
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from ivr import speech
+from ivr import fallback, speech
 from ivr.engine import Conversation, DialEnded, Event, Key, Reply, Silence, Start, State, Words
 from ivr.model import Menu, MenuNode, Topic, Transfer
 
@@ -48,7 +48,8 @@ def answer() -> Response:
 @bp.post("/voice/at/<menu>/<topic>/<int:misses>/<offered>")
 def heard(menu: str, topic: str, misses: int, offered: str) -> Response:
     """Take the key pressed or the words said at a menu."""
-    digits = request.form.get("Digits", "").strip()
+    # One key a turn (numDigits=1): a longer Digits is not Twilio's, and is not said back whole.
+    digits = request.form.get("Digits", "").strip()[:1]
     words = request.form.get("SpeechResult", "").strip()
     event: Event = Key(digits) if digits else Words(words) if words else Silence()
     return _step(_state(menu, topic, misses, offered), event)
@@ -69,14 +70,10 @@ def dialed(line: str) -> Response:
 
 def _step(state: State | None, event: Event) -> Response:
     conversation: Conversation | None = current_app.extensions["ivr.menu"].current()
-    if conversation is not None:
-        return Response(_twiml(conversation.menu, conversation.step(state, event)),
-                        mimetype="text/xml")
-    # No menu has ever loaded; the fallback helper will give a better answer than this.
-    twiml = VoiceResponse()
-    twiml.say(speech.unavailable())
-    twiml.hangup()
-    return Response(str(twiml), mimetype="text/xml")
+    if conversation is None:  # no menu has ever loaded (the fallback hook answers first)
+        return fallback.answer(request.path)
+    return Response(_twiml(conversation.menu, conversation.step(state, event)),
+                    mimetype="text/xml")
 
 
 def _twiml(menu: Menu, reply: Reply) -> str:

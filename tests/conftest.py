@@ -80,3 +80,11 @@ def server():
     s = Server(SHIPPED)
     yield s
     s.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright, one for every browser test; skips without it."""
+    from browser import chromium
+
+    yield from chromium()

@@ -163,3 +163,18 @@ def test_gunicorn_workers_share_the_budget_through_redis(redis_url):
     finally:
         server.stop()
     assert answers == [True] * 5 + [False] * 7
+
+
+def test_the_procfile_as_shipped_keeps_one_exact_budget_without_redis():
+    from twilio_client import Server
+
+    server = Server(SHIPPED, env={"IVR_SMS_LIMIT": "4 per 10 minutes"})
+    try:
+        client = server.client()
+        texts = {"From": ALICE, "To": "+16175550100", "Body": "symptoms",
+                 "MessageSid": "SM" + "0" * 32}
+        answers = [client.post("/sms", texts).twiml.find("Message") is not None
+                   for _ in range(10)]
+    finally:
+        server.stop()
+    assert answers == [True] * 4 + [False] * 6

@@ -119,7 +119,7 @@ def test_a_caller_who_asks_for_someone_is_connected_to_the_patient_line(call):
 
 def test_words_that_fit_two_topics_offer_both_by_number(call):
     heard = call.say("doctor")
-    assert heard.startswith("I found more than one match. For questions to ask the doctor, "
+    assert heard.startswith("That could be more than one topic. For questions to ask the doctor, "
                             "press 1. For doctors referring a patient, press 2.")
     assert call.press("1").startswith("It helps to write your questions down.")
 
@@ -245,7 +245,7 @@ def test_with_no_menu_ever_loaded_the_caller_is_put_through_to_a_person(tmp_path
 def test_a_miss_after_two_matches_says_the_two_again_since_1_and_2_pick_them(call):
     call.say("doctor")
     heard = call.silence()
-    assert heard == ("Sorry, I did not hear a choice. I found more than one match. For questions "
-                     "to ask the doctor, press 1. For doctors referring a patient, press 2. "
-                     "To talk to a person, press 0.")
+    assert heard == ("Sorry, I did not hear a choice. That could be more than one topic. "
+                     "For questions to ask the doctor, press 1. "
+                     "For doctors referring a patient, press 2. To talk to a person, press 0.")
     assert call.press("2") == "Connecting your call. Please hold."

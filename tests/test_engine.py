@@ -147,3 +147,8 @@ def test_a_first_text_that_asks_something_is_answered_at_once(conversation):
 def test_a_first_text_that_asks_nothing_gets_the_welcome(conversation, text):
     reply = conversation.step(None, Words(text))
     assert reply.welcome and reply.menu.id == "main" and reply.trouble is None
+
+
+@pytest.mark.parametrize("said", ["press 2", "Option two.", "number 2"])
+def test_saying_a_key_picks_it(conversation, said):
+    assert conversation.step(MAIN, Words(said)).answer.id == "symptoms"

@@ -38,18 +38,41 @@ def menu_copy(tmp_path, small_menu_text):
 
 def test_voice_fallback_apologises_and_connects_to_a_person(client):
     root = twiml(client.post("/voice/fallback", data=CALL))
-    assert [child.tag for child in root] == ["Say", "Dial", "Say", "Hangup"]
+    assert [child.tag for child in root] == ["Say", "Dial", "Hangup"]
     assert "sorry" in heard(root).lower()
     assert "911" in heard(root)
     assert dialled(root) == "+16173556000"
-    assert "6 1 7, 3 5 5, 6 0 0 0" in heard(root)  # said digit by digit after the transfer
+    dial = root.find("Dial")
+    assert dial.get("action") == "/voice/fallback/dialed"
+    assert dial.get("timeout") == "30" and dial.get("answerOnBridge") == "true"
+
+
+@pytest.mark.parametrize("status", ["busy", "no-answer", "failed", "canceled"])
+@pytest.mark.parametrize("path", ["/voice/fallback/dialed", "/voice/fallback"])
+def test_a_fallback_transfer_that_fails_says_the_number_and_never_redials(client, path, status):
+    root = twiml(client.post(path, data={**CALL, "DialCallStatus": status}))
+    assert [child.tag for child in root] == ["Say", "Hangup"]
+    assert "6 1 7, 3 5 5, 6 0 0 0" in heard(root)  # said digit by digit
+
+
+def test_a_fallback_transfer_that_connected_ends_politely(client):
+    root = twiml(client.post("/voice/fallback/dialed", data={**CALL,
+                                                             "DialCallStatus": "completed"}))
+    assert heard(root) == "Thank you for calling. Goodbye."
+
+
+def test_without_a_menu_a_failed_transfer_is_not_dialled_again(tmp_path):
+    app = make_app(tmp_path / "missing.yaml")
+    root = twiml(app.test_client().post("/voice/dialed/patient",
+                                        data={**CALL, "DialCallStatus": "busy"}))
+    assert root.find("Dial") is None and "6 1 7, 3 5 5, 6 0 0 0" in heard(root)
 
 
 @pytest.mark.parametrize("body", ("hello", "HELP", ""))
 def test_sms_fallback_gives_the_number(client, body):
     root = twiml(client.post("/sms/fallback", data={**TEXT, "Body": body}))
     text = root.find("Message").text
-    assert "+1 617-355-6000" in text
+    assert "617-355-6000" in text
     assert "911" in text
 
 
@@ -65,7 +88,7 @@ def test_fallbacks_work_with_the_menu_file_deleted(menu_copy):
     client = app.test_client()
     # The last good menu's person line, even though the file is gone.
     assert dialled(twiml(client.post("/voice/fallback", data=CALL))) == "+16175550199"
-    assert "+1 617-555-0199" in twiml(client.post("/sms/fallback", data=TEXT)).find(
+    assert "617-555-0199" in twiml(client.post("/sms/fallback", data=TEXT)).find(
         "Message").text
     health = client.get("/healthz").json
     assert health["ok"] is True  # still serving the last good menu
@@ -130,7 +153,7 @@ def test_an_exception_in_a_voice_view_is_answered_with_the_fallback(unsigned_bro
 
 def test_an_exception_in_an_sms_view_is_answered_with_the_text_fallback(unsigned_broken_app):
     root = twiml(unsigned_broken_app.test_client().post("/sms/boom", data=TEXT))
-    assert "+1 617-355-6000" in root.find("Message").text
+    assert "617-355-6000" in root.find("Message").text
 
 
 def test_production_logs_say_where_it_broke_but_not_what_was_said(unsigned_broken_app, caplog):
@@ -180,7 +203,7 @@ def test_the_fallback_through_gunicorn_with_the_menu_deleted(tmp_path):
         client = server.client()
         root = client.post("/voice/fallback", CALL).twiml
         assert root.find("Dial").text == "+16173556000"
-        assert "+1 617-355-6000" in client.post("/sms/fallback", TEXT).twiml.find("Message").text
+        assert "617-355-6000" in client.post("/sms/fallback", TEXT).twiml.find("Message").text
     finally:
         server.stop()
 

@@ -26,16 +26,25 @@ def shared_dir() -> Path:
 
 
 def shared_examples() -> list[tuple[str, str]]:
-    """Return the shared free-text examples as (text, id); a missing file fails the test."""
+    """Return the shared free-text examples as (text, id), from shared/ or the copy kept here."""
+    # A clone on its own (no shared/ beside it) still has the examples: tests/data keeps a copy,
+    # which test_the_copy_of_the_shared_examples_is_current keeps equal to the original.
     path = shared_dir() / "examples" / "free-text.yaml"
-    assert path.is_file(), f"{path} is missing: the shared examples must sit beside the clone"
-    items = yaml.safe_load(path.read_text())
+    items = yaml.safe_load((path if path.is_file() else DATA / "free-text.yaml").read_text())
     return [(e["text"], LINES.get(e["topic"], e["topic"])) for e in items]
 
 
 def wordings(part: str) -> list[tuple[str, str]]:
     items = yaml.safe_load((DATA / "wordings.yaml").read_text())[part]
     return [(e["text"], LINES.get(e["topic"], e["topic"])) for e in items]
+
+
+def test_the_copy_of_the_shared_examples_is_current():
+    original = shared_dir() / "examples" / "free-text.yaml"
+    copy = DATA / "free-text.yaml"
+    assert yaml.safe_load(copy.read_text()), "tests/data/free-text.yaml is missing or empty"
+    if original.is_file():  # beside the project's shared/ (as in CI): the copy must match it
+        assert copy.read_text() == original.read_text(), "copy shared/examples/free-text.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -54,7 +54,7 @@ def test_unquoted_phone_number_is_accepted(small_menu_text):
 def test_missing_file_is_one_clear_line(tmp_path):
     with pytest.raises(MenuError) as e:
         load_menu(tmp_path / "nope.yaml")
-    assert e.value.lines() == [f"{tmp_path / 'nope.yaml'}:0: cannot read the file: "
+    assert e.value.lines() == [f"{tmp_path / 'nope.yaml'}: cannot read the file: "
                                "No such file or directory"]
 
 
@@ -132,3 +132,11 @@ def test_yaml_tags_cannot_run_code(small_menu_text):
     text = small_menu_text.replace("title: symptoms", "title: !!python/object/apply:os.system [ls]")
     found = problems(text)
     assert found and all(f.startswith("menus.yaml:") for f in found)
+
+
+def test_a_placeholder_inside_a_folded_answer_is_placed_on_its_own_line(small_menu_text):
+    text = small_menu_text.replace(
+        "    answer: A lump that does not hurt. Call {patient} with questions.",
+        "    answer: >-\n      A lump that does not hurt.\n      Call {pateint} with questions.")
+    assert problems(text) == ["menus.yaml:25: {pateint} is not a transfer line (did you mean "
+                              "'patient'?); write one of {patient}"]

@@ -115,3 +115,17 @@ def test_with_no_menu_loaded_the_texter_still_gets_a_reply(tmp_path):
     app = create_app({"TESTING": True, "SECRET_KEY": "t", "IVR_MENU": str(tmp_path / "no.yaml")})
     said = one(app.test_client(), "hi")
     assert "call 911" in said
+
+
+@pytest.mark.parametrize("body", ["Stop.", "Stop!", "stop texting me", "please stop",
+                                  "unsubscribe me"])
+def test_asking_to_stop_in_other_words_says_how_and_never_sends_the_menu(client, body):
+    assert text(client, body) == ["To stop getting texts from this line, reply STOP."]
+
+
+def test_help_as_a_first_text_starts_with_the_notice(client):
+    first = one(client, "HELP")
+    assert first.splitlines()[0] == NOTICE
+    assert "617-355-6000" in first and "Reply STOP to opt out." in first
+    one(client, "symptoms")
+    assert one(client, "HELP").splitlines()[0] != NOTICE
