@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from types import SimpleNamespace
 
@@ -92,6 +93,26 @@ def test_numbers_are_kept_only_as_salted_hashes(clock):
     other = make_app(SECRET_KEY="another line")
     replied(other.test_client(), ALICE)
     assert set(other.extensions["ivr.texts"].limiter.storage.events).isdisjoint(storage.events)
+
+
+def test_old_texts_are_forgotten_from_memory_without_a_thread_per_text(clock, monkeypatch):
+    import ivr.abuse
+
+    app = make_app()
+    client = app.test_client()
+    storage = app.extensions["ivr.texts"].limiter.storage
+    timers = []
+    monkeypatch.setattr(limits.storage.memory.threading, "Timer",
+                        lambda *a, **k: timers.append(a) or threading.Timer(*a, **k))
+    assert [replied(client, ALICE) for _ in range(4)] == [True, True, True, False]
+    assert timers == []  # counting texts starts no timer threads
+    assert any(storage.events.values())
+    clock.now += 11 * 60  # the window passes for Alice's texts...
+    later = time.monotonic() + 2  # ...and the once-a-second forgetting is due
+    monkeypatch.setattr(ivr.abuse, "time", SimpleNamespace(monotonic=lambda: later))
+    assert replied(client, BOB)
+    assert sum(map(len, storage.events.values())) == 1  # only Bob's text is left
+    assert replied(client, ALICE)
 
 
 def test_without_its_store_the_line_still_replies(clock, caplog):
