@@ -6,11 +6,10 @@ import logging
 import os
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from ivr.live import LiveMenu
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger("ivr")
 
@@ -25,6 +24,11 @@ class SettingsError(RuntimeError):
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create the web app: read settings, load the menu once, register the webhooks."""
+    # Imported here, not at the top: the `ivr` command imports this package and never the web.
+    from flask import Flask
+
+    from ivr.live import LiveMenu
+
     # No app-wide /static: the simulator serves its own files, and only when it is on.
     app = Flask(__name__, static_folder=None)
     env = os.environ.get
