@@ -168,34 +168,30 @@ def test_workers_and_machines_share_one_budget_through_redis(redis_url, clock):
     assert replied(two, ALICE)
 
 
-def test_gunicorn_workers_share_the_budget_through_redis(redis_url):
-    import redis
+def replied_through_gunicorn(env: dict[str, str], texts: int) -> list[bool]:
+    """Send `texts` texts from one number to gunicorn started from the Procfile."""
     from twilio_client import Server
 
-    redis.Redis.from_url(redis_url).flushdb()
-    server = Server(SHIPPED, env={"REDIS_URL": redis_url, "IVR_SMS_LIMIT": "5 per 10 minutes",
-                                  "WEB_CONCURRENCY": "3"})
+    server = Server(SHIPPED, env=env)
     try:
         client = server.client()
-        texts = {"From": ALICE, "To": "+16175550100", "Body": "symptoms",
-                 "MessageSid": "SM" + "0" * 32}
-        answers = [client.post("/sms", texts).twiml.find("Message") is not None
-                   for _ in range(12)]
+        text = {"From": ALICE, "To": "+16175550100", "Body": "symptoms",
+                "MessageSid": "SM" + "0" * 32}
+        return [client.post("/sms", text).twiml.find("Message") is not None
+                for _ in range(texts)]
     finally:
         server.stop()
+
+
+def test_gunicorn_workers_share_the_budget_through_redis(redis_url):
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    answers = replied_through_gunicorn(
+        {"REDIS_URL": redis_url, "IVR_SMS_LIMIT": "5 per 10 minutes", "WEB_CONCURRENCY": "3"}, 12)
     assert answers == [True] * 5 + [False] * 7
 
 
 def test_the_procfile_as_shipped_keeps_one_exact_budget_without_redis():
-    from twilio_client import Server
-
-    server = Server(SHIPPED, env={"IVR_SMS_LIMIT": "4 per 10 minutes"})
-    try:
-        client = server.client()
-        texts = {"From": ALICE, "To": "+16175550100", "Body": "symptoms",
-                 "MessageSid": "SM" + "0" * 32}
-        answers = [client.post("/sms", texts).twiml.find("Message") is not None
-                   for _ in range(10)]
-    finally:
-        server.stop()
+    answers = replied_through_gunicorn({"IVR_SMS_LIMIT": "4 per 10 minutes"}, 10)
     assert answers == [True] * 4 + [False] * 6
