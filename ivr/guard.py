@@ -19,11 +19,11 @@ from ivr.security import twilio_facing
 
 log = logging.getLogger("ivr")
 
-# Characters outside XML 1.0's Char production.
 # Answers already checked, by their exact bytes; bounded (4 MB at most).
 MAX_GOOD, MAX_GOOD_BYTES = 512, 8192
 _good: dict[bytes, None] = {}
 
+# Characters outside XML 1.0's Char production.
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
