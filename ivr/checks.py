@@ -158,17 +158,24 @@ def _texted(menu: Menu) -> Iterator[tuple[str, str, int]]:
 
 def _texting(menu: Menu, source: list[str]) -> Iterator[Finding]:
     for what, text, line in _texted(menu):
-        # Curly quotes, dashes and the like are sent as their plain twins; the rest cost UCS-2.
-        odd = [] if gsm.is_gsm(gsm.normalise(text)) else sorted(
-            {c for c in set(text) if not gsm.is_gsm(gsm.normalise(c))}, key=text.index)
-        for c in odd:
+        if gsm.is_gsm(text):
+            continue
+        for c in sorted({c for c in set(text) if not gsm.is_gsm(c)}, key=text.index):
             at, col = _locate(source, line, c)
             name = unicodedata.name(c, "")
-            where = f" at column {col}" if col else ""
-            yield Finding(at, f"{what} has '{c}' (U+{ord(c):04X}{' ' + name if name else ''})"
-                          f"{where}, which is not in the GSM-7 texting alphabet, so the whole "
-                          "text is sent in UCS-2 at 70 characters a segment instead of 160 "
-                          "(about twice the cost); remove it or use plain words")
+            found = (f"{what} has '{c}' (U+{ord(c):04X}{' ' + name if name else ''})"
+                     f"{' at column ' + str(col) if col else ''}, which is not in the GSM-7 "
+                     "texting alphabet")
+            plain = gsm.normalise(c)
+            if gsm.is_gsm(plain):
+                # A curly quote pasted from a word processor: sent as is it would double the
+                # cost, so the line sends its plain twin; the file should say what is sent.
+                yield Finding(at, f"{found} and would double the cost of a text; the line sends "
+                              f"'{plain}' in its place, so write '{plain}'")
+            else:
+                yield Finding(at, f"{found}, so the whole text is sent in UCS-2 at 70 "
+                              "characters a segment instead of 160 (about twice the cost); "
+                              "remove it or use plain words")
     for t in menu.topics.values():
         body = sent(menu, t.texted)
         n, code = gsm.segments(body), gsm.encoding(body)

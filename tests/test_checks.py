@@ -27,10 +27,17 @@ def test_small_menu_has_no_warnings(small_menu_text):
     assert warnings(small_menu_text) == []
 
 
-def test_curly_quotes_and_dashes_do_not_warn_as_they_are_sent_plain(small_menu_text):
+def test_curly_quotes_and_dashes_are_named_with_the_plain_twin_the_line_sends(small_menu_text):
     text = small_menu_text.replace("answer: Surgery comes first.",
                                    "answer: Surgery’s first – then “rest”.")
-    assert warnings(text) == []
+    found = warnings(text)
+    assert [f.split(" has ")[1].split(")")[0] for f in found] == [
+        "'’' (U+2019 RIGHT SINGLE QUOTATION MARK", "'–' (U+2013 EN DASH",
+        "'“' (U+201C LEFT DOUBLE QUOTATION MARK", "'”' (U+201D RIGHT DOUBLE QUOTATION MARK"]
+    assert found[0] == (
+        "27: the text of topic 'treatment' has '’' (U+2019 RIGHT SINGLE QUOTATION MARK) at "
+        "column 20, which is not in the GSM-7 texting alphabet and would double the cost of a "
+        "text; the line sends ''' in its place, so write '''")
 
 
 def test_a_character_with_no_gsm_twin_is_named_with_its_line_and_column(small_menu_text):
