@@ -21,10 +21,13 @@ from ivr.model import Menu
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # A target is offered only when its score clears this; a runner-up this close is offered too.
 MIN_SCORE = 2.0
-CLOSE = 0.8
+CLOSE = 0.85
 # How much a word counts by where it was written. A word met only inside a longer keyword
 # ("go" in "go away") says little alone: the whole phrase earns a bonus of its own instead.
 KEYWORD, TITLE, PHRASE_WORD, ANSWER = 3.0, 2.0, 1.0, 0.3
+# A title word that the topic's keywords and answer never use is wording ("where care happens"),
+# not what the topic is about: it counts for this much.
+TITLE_ONLY = 0.5
 PHRASE_BONUS = 2.0  # per word of a keyword phrase found whole
 # A word that only shares a stem with a keyword ("operator", "operation") counts for less.
 STEM_ONLY = 0.75
@@ -44,6 +47,15 @@ it its this that these those and or but of to in on at for with by from do does 
 would should shall may might what which who whom when how there here so if not no just get got
 im i'm it's its ok okay thanks thank please yes yeah hi hello
 """.split())
+
+# Texting shorthand, read as the words it stands for before anything is looked up.
+SHORTHAND = {
+    "r": "are", "u": "you", "ur": "your", "wat": "what", "wut": "what", "wht": "what",
+    "y": "why", "ppl": "people", "abt": "about", "bc": "because", "cuz": "because",
+    "pls": "please", "plz": "please", "dr": "doctor", "drs": "doctors", "appt": "appointment",
+    "appts": "appointments", "hosp": "hospital", "dx": "diagnosis", "tx": "treatment",
+    "meds": "medicine", "w": "with", "wo": "without",
+}
 
 
 def _words(text: str) -> list[str]:
@@ -70,14 +82,20 @@ class Matcher:
         # Tuples, not sets: a third the size, and 10,000 topics make 40,000 of them.
         self._words: dict[tuple[str, str], tuple[str, ...]] = {}
         self._phrases: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-        for id, weight, text in self._sources(menu):
+        sources = self._sources(menu)
+        backed: dict[str, set[str]] = defaultdict(set)  # id -> stems of its keywords and answer
+        for id, weight, text in sources:
+            if weight != TITLE:
+                backed[id].update(self.stems(text))
+        for id, weight, text in sources:
             words = _words(text)
             stems = tuple(self._stem(words))
             if weight == KEYWORD and len(stems) > 1:
                 self._phrases[id].append(stems)
                 weight = PHRASE_WORD
             for word, s in zip(words, stems, strict=True):
-                w = weight / 10 if s in little else weight
+                w = TITLE_ONLY if weight == TITLE and backed[id] and s not in backed[id] else weight
+                w = w / 10 if s in little else w
                 weights[s][id] = max(weights[s].get(id, 0.0), w)
                 if weight > ANSWER and word not in (seen := self._words.get((s, id), ())):
                     self._words[s, id] = (*seen, word)
@@ -156,7 +174,7 @@ class Matcher:
 
     def match(self, text: str) -> list[str]:
         """Return the id that `text` asks for, several when it fits more than one, or none."""
-        words = _words(text)
+        words = [SHORTHAND.get(w, w) for w in _words(text)]
         found: dict[str, str] = {}  # known stem -> the word the texter wrote
         said: list[str | None] = []  # the known stems in the order written, None for others
         for word, s in zip(words, self._stem(words), strict=True):
