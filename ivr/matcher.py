@@ -46,6 +46,7 @@ a an the is are was were be been am i me my we our us you your he she him her hi
 it its this that these those and or but of to in on at for with by from do does did can could will
 would should shall may might what which who whom when how there here so if not no just get got
 im i'm it's its ok okay thanks thank please yes yeah hi hello
+um uh umm uhh er hmm oh
 """.split())
 
 # Texting shorthand, read as the words it stands for before anything is looked up.
