@@ -46,7 +46,7 @@ a an the is are was were be been am i me my we our us you your he she him her hi
 it its this that these those and or but of to in on at for with by from do does did can could will
 would should shall may might what which who whom when how there here so if not no just get got
 im i'm it's its ok okay thanks thank please yes yeah hi hello
-um uh umm uhh er hmm oh
+um uh umm uhh er hmm oh know want wanted wondering wonder
 """.split())
 
 # Texting shorthand, read as the words it stands for before anything is looked up.
@@ -61,6 +61,22 @@ SHORTHAND = {
 
 def _words(text: str) -> list[str]:
     return _TOKEN.findall(text.lower().replace("’", "'"))
+
+
+def _unspelled(words: list[str]) -> list[str]:
+    # Speech writes a spelled name letter by letter ("a s p s"): three or more single letters
+    # in a row are read as one word.
+    out: list[str] = []
+    run: list[str] = []
+    for w in [*words, ""]:
+        if len(w) == 1 and w.isalpha():
+            run.append(w)
+            continue
+        out += ["".join(run)] if len(run) >= 3 else run
+        run = []
+        if w:
+            out.append(w)
+    return out
 
 
 def _within(phrase: tuple[str, ...], said: list[str | None]) -> bool:
@@ -175,7 +191,7 @@ class Matcher:
 
     def match(self, text: str) -> list[str]:
         """Return the id that `text` asks for, several when it fits more than one, or none."""
-        words = [SHORTHAND.get(w, w) for w in _words(text)]
+        words = [SHORTHAND.get(w, w) for w in _unspelled(_words(text))]
         found: dict[str, str] = {}  # known stem -> the word the texter wrote
         said: list[str | None] = []  # the known stems in the order written, None for others
         for word, s in zip(words, self._stem(words), strict=True):
