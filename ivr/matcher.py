@@ -24,7 +24,7 @@ MIN_SCORE = 2.0
 CLOSE = 0.85
 # How much a word counts by where it was written. A word met only inside a longer keyword
 # ("go" in "go away") says little alone: the whole phrase earns a bonus of its own instead.
-KEYWORD, TITLE, PHRASE_WORD, ANSWER = 3.0, 2.0, 1.0, 0.3
+KEYWORD, TITLE, PHRASE_WORD, ANSWER = 3.0, 2.0, 1.0, 0.6
 # A title word that the topic's keywords and answer never use is wording ("where care happens"),
 # not what the topic is about: it counts for this much.
 TITLE_ONLY = 0.5
