@@ -34,8 +34,14 @@ def shared_examples() -> list[tuple[str, str]]:
     return [(e["text"], LINES.get(e["topic"], e["topic"])) for e in items]
 
 
-def wordings(part: str) -> list[tuple[str, str]]:
-    items = yaml.safe_load((DATA / "wordings.yaml").read_text())[part]
+# The part of tests/data/wordings.yaml that nothing has been tuned on (see the file's header).
+UNTOUCHED = "final-3"
+
+
+def wordings(part: str | None = None) -> list[tuple[str, str]]:
+    """Return one part of our own wordings as (text, id), or every part when none is named."""
+    parts = yaml.safe_load((DATA / "wordings.yaml").read_text())
+    items = parts[part] if part else [e for p in parts.values() for e in p]
     return [(e["text"], LINES.get(e["topic"], e["topic"])) for e in items]
 
 
@@ -61,15 +67,16 @@ def test_every_shared_example_reaches_its_topic(matcher, shipped):
 
 
 def test_nine_in_ten_of_our_own_wordings_reach_the_right_answer(matcher, capsys):
-    cases = wordings("tune") + wordings("held-out")
-    assert len(cases) >= 120
+    cases = wordings()
+    assert len(cases) >= 400
     missed = [(t, id, matcher.match(t)) for t, id in cases if matcher.match(t) != [id]]
-    held = wordings("held-out")
+    held = wordings(UNTOUCHED)
+    assert len(held) >= 50
     held_right = sum(matcher.match(t) == [id] for t, id in held)
     with capsys.disabled():
         print(f"\nfree-text accuracy: {len(cases) - len(missed)}/{len(cases)} "
-              f"({1 - len(missed) / len(cases):.1%}); held-out only {held_right}/{len(held)} "
-              f"({held_right / len(held):.1%})")
+              f"({1 - len(missed) / len(cases):.1%}); never tuned on ({UNTOUCHED}) only "
+              f"{held_right}/{len(held)} ({held_right / len(held):.1%})")
         for text, id, got in missed:
             print(f"  missed: {text!r} -> {got or 'nothing'} (wanted {id})")
     assert len(missed) <= len(cases) // 10
@@ -87,6 +94,9 @@ def test_nine_in_ten_of_our_own_wordings_reach_the_right_answer(matcher, capsys)
     ("it’s genetic?", "causes"),          # a phone's curly apostrophe
     ("more topics", "more"),              # a menu, by its title
     ("operator", "patient"),              # not "operation": the exact word wins its stem
+    ("wat r the symptoms", "symptoms"),   # texting shorthand
+    ("ur number pls", "patient"),
+    ("um what is a s p s", "what-is"),    # speech spells a name letter by letter
 ))
 def test_word_forms_and_misspellings_reach_the_topic(matcher, text, id):
     assert matcher.match(text) == [id]
@@ -126,3 +136,11 @@ def test_remembered_stems_are_bounded_and_answers_stay_right(shipped, monkeypatc
     for i in range(200):
         assert matcher.match(f"symptoms xq{i}zz") == ["symptoms"]
     assert len(matcher._stems) <= 50 + 3
+
+
+def test_a_word_only_in_a_title_says_little(matcher, shipped):
+    # "happens" is only in the title "where care happens": it must not pull a question there.
+    assert shipped.topics["where-care"].title == "where care happens"
+    assert "where-care" not in matcher.match("what happens now")
+    assert "where-care" not in matcher.match("does it happen to adults")
+    assert matcher.match("what happens after surgery") == ["treatment"]
