@@ -55,7 +55,8 @@ SHORTHAND = {
     "y": "why", "ppl": "people", "abt": "about", "bc": "because", "cuz": "because",
     "pls": "please", "plz": "please", "dr": "doctor", "drs": "doctors", "appt": "appointment",
     "appts": "appointments", "hosp": "hospital", "dx": "diagnosis", "tx": "treatment",
-    "meds": "medicine", "w": "with", "wo": "without",
+    "meds": "medicine", "w": "with", "wo": "without", "idk": "i don't know", "tbh": "to be honest",
+    "rn": "right now", "asap": "as soon as possible",
 }
 
 
@@ -126,7 +127,11 @@ class Matcher:
             for id, w in ids.items():
                 ids[id] = shared.setdefault(w * idf, w * idf)
         self._index = dict(weights)
+        # Misspellings are matched on the word as written ("treeted" is near "treated") and then
+        # on its stem: a stem can be cut short ("curred" stems to "cur").
+        self._forms = {w: s for (s, _), ws in self._words.items() for w in ws if s not in little}
         self._vocab = list(self._index)
+        self._form_vocab = list(self._forms)
         self._guesses: dict[str, str | None] = {}  # misspelt stem -> known stem, or None
         self._emergency = [set(self.stems(p)) for p in menu.settings.emergency]
 
@@ -170,19 +175,27 @@ class Matcher:
             self._stems.update(zip(new, self._stemmer.stemWords(new), strict=True))
             return [self._stems[w] for w in words]
 
-    def _known(self, stem: str) -> str | None:
+    def _known(self, stem: str, word: str) -> str | None:
         if stem in self._index:
             return stem
-        if len(stem) < 4 or stem.isdigit():
+        if len(word) < 4 or word.isdigit():
             return None
-        if stem not in self._guesses:
-            # A short word is one typo from many others ("agent", "genet"): ask more of it.
-            cutoff = FUZZY_CUTOFF if len(stem) > 5 else SHORT_CUTOFF
-            hit = process.extractOne(stem, self._vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if word not in self._guesses:
+            guess = self._guess(word, self._form_vocab)
+            guess = self._forms[guess] if guess else self._guess(stem, self._vocab)
             if len(self._guesses) >= GUESSES:
                 self._guesses.clear()  # bounded: texts full of new words cannot grow it
-            self._guesses[stem] = hit[0] if hit else None
-        return self._guesses[stem]
+            self._guesses[word] = guess
+        return self._guesses[word]
+
+    @staticmethod
+    def _guess(word: str, vocab: list[str]) -> str | None:
+        if len(word) < 4:
+            return None
+        # A short word is one typo from many others ("agent", "genet"): ask more of it.
+        cutoff = FUZZY_CUTOFF if len(word) > 5 else SHORT_CUTOFF
+        hit = process.extractOne(word, vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return hit[0] if hit else None
 
     def emergency(self, text: str) -> bool:
         """Say whether `text` holds one of the line's emergency words or phrases."""
@@ -191,11 +204,11 @@ class Matcher:
 
     def match(self, text: str) -> list[str]:
         """Return the id that `text` asks for, several when it fits more than one, or none."""
-        words = [SHORTHAND.get(w, w) for w in _unspelled(_words(text))]
+        words = [x for w in _unspelled(_words(text)) for x in SHORTHAND.get(w, w).split()]
         found: dict[str, str] = {}  # known stem -> the word the texter wrote
         said: list[str | None] = []  # the known stems in the order written, None for others
         for word, s in zip(words, self._stem(words), strict=True):
-            said.append(k := self._known(s))
+            said.append(k := self._known(s, word))
             if k:
                 found.setdefault(k, word)
         topical = any(s not in self._subject and s not in self._little for s in found)

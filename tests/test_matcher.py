@@ -97,6 +97,9 @@ def test_nine_in_ten_of_our_own_wordings_reach_the_right_answer(matcher, capsys)
     ("wat r the symptoms", "symptoms"),   # texting shorthand
     ("ur number pls", "patient"),
     ("um what is a s p s", "what-is"),    # speech spells a name letter by letter
+    ("can it be curred", "curable"),      # misspelt so its stem is cut short ("cur")
+    ("is there counciling", "support"),   # near the word written, not near its stem
+    ("idk what asps is", "what-is"),      # shorthand for several words
 ))
 def test_word_forms_and_misspellings_reach_the_topic(matcher, text, id):
     assert matcher.match(text) == [id]
