@@ -177,7 +177,8 @@ class Conversation:
             key = _nav(event.text)
             if key == THANKS:
                 menu = self.menu.menus[state.menu]
-                return Reply(replace(state, misses=0), thanks=True, menu=menu, brief=True)
+                # The short menu is read out: its keys must mean what it says, not an old list.
+                return Reply(State(state.menu), thanks=True, menu=menu, brief=True)
             return self._key(state, key) if key else self._words(state, event.text)
         if isinstance(event, Silence):
             return self._miss(state, Trouble.SILENCE)
@@ -193,7 +194,7 @@ class Conversation:
             return Reply(State(self.menu.main), menu=self.menu.home)
         if key == "0":
             return Reply(State(state.menu), transfer=self.menu.person)
-        if state.offered and key.isdigit() and 1 <= int(key) <= len(state.offered):
+        if state.offered and key in "123456789" and int(key) <= len(state.offered):
             return self._go(menu, state.offered[int(key) - 1])
         option = menu.option(key)
         if option is None:
@@ -222,7 +223,7 @@ class Conversation:
         if self.matcher.emergency(text):
             # Before any topic: "my son can't breathe" must not be answered with "can it be cured".
             menu = self.menu.menus[state.menu]
-            return Reply(replace(state, misses=0, offered=()), emergency=True, menu=menu,
+            return Reply(State(state.menu), emergency=True, menu=menu,
                          brief=True)
         found = self.matcher.match(text)
         if not found:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +38,10 @@ from ivr.suggest import did_you_mean
 
 # libyaml's composer is about ten times faster on a large menu; plain Python where it is missing.
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Z][a-z]{3})?-[A-Z]{2}")  # en-US, cmn-Hans-CN
+VOICE = re.compile(r"(Polly|Google)\.[A-Za-z0-9-]+|man|woman|alice")
 
 
 class MenuError(Exception):
@@ -92,6 +97,9 @@ def parse_menu(source: bytes | str, name: str = "menus.yaml") -> Menu:
                         "please report this to the line's developers")
             menu = None
         del root  # the node tree is garbage now: freed at once, as it holds no cycles
+    if menu is None and not builder.problems:  # every refusal must say why, at a line
+        builder.bad(1, "the file could not be used, and the checker found no reason; please "
+                    "report this to the line's developers")
     if builder.problems or menu is None:
         raise MenuError(name, builder.problems)
     return menu
@@ -201,12 +209,23 @@ class _Builder(Shapes):
         if person and person[0] not in transfers:
             return None
         greeting = self.text(*got["greeting"])
+        self.speech_settings(got)
         extra: dict[str, Any] = {k: got[k][0] for k in ("voice", "language", "notice") if k in got}
         if "emergency" in got:
             extra["emergency"] = tuple(w for w, _ in got["emergency"][0])
         lines = {k: line_of(n) for k, (_, n) in got.items()}
         return Settings(got["name"][0], greeting, person[0], lines=lines, **extra) if (
             greeting and person) else None
+
+    def speech_settings(self, got: dict[str, tuple[Any, yaml.Node]]) -> None:
+        # Twilio rejects a <Gather> or <Say> with a language or voice it does not know, and the
+        # caller would hear nothing they can answer: catch the shape of a typo here.
+        if "language" in got and not LANGUAGE.fullmatch(got["language"][0]):
+            self.bad(got["language"][1], f"language: '{got['language'][0]}' is not a language "
+                     "code Twilio knows; write it like en-US or es-MX")
+        if "voice" in got and not VOICE.fullmatch(got["voice"][0]):
+            self.bad(got["voice"][1], f"voice: '{got['voice'][0]}' is not a Twilio voice; write "
+                     "one like Polly.Joanna-Neural or Google.en-US-Neural2-F")
 
     def menu_nodes(self, entry: tuple[Any, yaml.Node] | None) -> list[MenuNode]:
         out = []

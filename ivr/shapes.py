@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from ivr import fields as F
+from ivr.model import PLACEHOLDER
 from ivr.suggest import did_you_mean
 
 
@@ -46,8 +47,8 @@ def value(node: yaml.Node) -> Any:
         return node.value.encode().decode()
     try:
         return SCALAR.construct_object(node, deep=True)
-    except yaml.YAMLError:
-        return node.value
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError):
+        return node.value  # an explicit tag that does not fit (`!!int abc`): the words as written
 
 
 def line_of(node: yaml.Node) -> int:
@@ -137,13 +138,17 @@ class Shapes:
                 self.bad(node, f"{what} should be a date written like 2026-01-31")
                 return None
             return got
-        if spec.kind == "number":
-            return got
         if got is None or (isinstance(got, str) and not got.strip()):
             self.bad(node, f"{what} is empty; write {spec.describe()} or remove the line")
             return None
+        if spec.kind == "number":
+            return got
         if isinstance(got, bool):
             self.bad(node, f"{what} reads as yes/no to YAML; put the words in quotes")
+            return None
+        if spec.kind == "str" and PLACEHOLDER.search(str(got)):
+            self.bad(node, f"{what} cannot hold a {{line}} placeholder (only greeting, prompt, "
+                     "answer, voice and sms can); write the words here")
             return None
         return str(got).strip() if spec.kind != "text" else str(got)
 

@@ -88,8 +88,9 @@ def _load(data: object) -> State | None:
     if not isinstance(data, dict):
         return None
     try:
-        return State(str(data["menu"]), data.get("topic"), int(data.get("misses", 0)),
-                     tuple(str(i) for i in data.get("offered", ())))
+        topic = data.get("topic")
+        return State(str(data["menu"]), topic if isinstance(topic, str) else None,
+                     int(data.get("misses", 0)), tuple(str(i) for i in data.get("offered", ())))
     except (KeyError, TypeError, ValueError):
         return None  # a cookie from an older version: start again
 

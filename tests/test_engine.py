@@ -152,3 +152,14 @@ def test_a_first_text_that_asks_nothing_gets_the_welcome(conversation, text):
 @pytest.mark.parametrize("said", ["press 2", "Option two.", "number 2"])
 def test_saying_a_key_picks_it(conversation, said):
     assert conversation.step(MAIN, Words(said)).answer.id == "symptoms"
+
+
+def test_after_thanks_the_keys_mean_the_menu_just_read_out(small_menu_text):
+    text = small_menu_text.replace("[symptoms, signs]", "[symptoms, signs, care]")
+    conversation = Conversation(parse_menu(text.replace("[treatment, surgery]",
+                                                        "[treatment, surgery, care]")))
+    offered = conversation.step(MAIN, Words("care")).state
+    assert offered.offered
+    thanked = conversation.step(offered, Words("ok thanks"))
+    assert thanked.state == MAIN
+    assert conversation.step(thanked.state, Key("2")).menu.id == "more"  # not the offered list

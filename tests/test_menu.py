@@ -98,6 +98,18 @@ MISTAKES = [
     ("unknown person line", "person: patient", "person: patien", 5,
      "person: 'patien' is not a transfer line (did you mean 'patient'?)"),
     ("empty answer", "    answer: Surgery comes first.", "    answer:", 27, "is empty"),
+    ("empty phone number", '    number: "+16173556000"', "    number:", 9,
+     "'number' in transfer line 'patient' is empty"),
+    ("language typo", "  person: patient\n", "  person: patient\n  language: en_US\n", 6,
+     "language: 'en_US' is not a language code Twilio knows; write it like en-US"),
+    ("voice typo", "  person: patient\n", "  person: patient\n  voice: Joanna\n", 6,
+     "voice: 'Joanna' is not a Twilio voice"),
+    ("placeholder in the notice", "  notice: Not for emergencies. Call 911.",
+     "  notice: Not for emergencies. Call {patient}.", 4,
+     "'notice' in line: cannot hold a {line} placeholder"),
+    ("a YAML tag that does not fit", "    answer: Surgery comes first.\n",
+     "    answer: Surgery comes first.\n    reviewed: !!timestamp nope\n", 28,
+     "'reviewed' in topic 'treatment' should be a date"),
 ]
 
 
