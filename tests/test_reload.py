@@ -131,39 +131,44 @@ def poll(check, seconds: float = 15.0):
     raise AssertionError(f"not true within {seconds} s")
 
 
-def test_edits_under_a_running_gunicorn(tmp_path):
+@pytest.fixture
+def served(tmp_path):
+    """A copy of the shipped menu, and gunicorn from the Procfile serving it."""
     menu = tmp_path / "menus.yaml"
     menu.write_text(SHIPPED.read_text())
     server = Server(menu)
-    try:
-        client = server.client()
+    yield menu, server
+    server.stop()
 
-        def health():
-            return json.loads(client.get("/healthz").body)
 
-        def every_worker(check) -> bool:
-            # Each worker reloads on its own; several answers in a row reach them all.
-            return all(check(health()) for _ in range(8))
+def test_edits_under_a_running_gunicorn(tmp_path, served):
+    menu, server = served
+    client = server.client()
 
-        old = health()["menu"]
-        heard_before = client.post("/voice", {"CallSid": "CA" + "1" * 32}).body
+    def health():
+        return json.loads(client.get("/healthz").body)
 
-        line = break_it(menu)
-        poll(lambda: every_worker(lambda h: h["error"]))
-        h = health()
-        assert h["menu"] == old and h["ok"]
-        assert h["error"][0].startswith(f"{menu}:{line}: ")
-        assert client.post("/voice", {"CallSid": "CA" + "1" * 32}).body == heard_before
-        assert re.search(rf"{re.escape(str(menu))}:{line}: ", server.output())
+    def every_worker(check) -> bool:
+        # Each worker reloads on its own; several answers in a row reach them all.
+        return all(check(health()) for _ in range(8))
 
-        text = SHIPPED.read_text().replace("information line", "info line", 1)
-        new = load_menu_text_digest(tmp_path, text)
-        started = time.monotonic()
-        menu.write_text(text)
-        poll(lambda: every_worker(lambda h: h["menu"] == new and h["error"] is None))
-        print(f"good edit live on every worker {time.monotonic() - started:.2f} s after saving")
-    finally:
-        server.stop()
+    old = health()["menu"]
+    heard_before = client.post("/voice", {"CallSid": "CA" + "1" * 32}).body
+
+    line = break_it(menu)
+    poll(lambda: every_worker(lambda h: h["error"]))
+    h = health()
+    assert h["menu"] == old and h["ok"]
+    assert h["error"][0].startswith(f"{menu}:{line}: ")
+    assert client.post("/voice", {"CallSid": "CA" + "1" * 32}).body == heard_before
+    assert re.search(rf"{re.escape(str(menu))}:{line}: ", server.output())
+
+    text = SHIPPED.read_text().replace("information line", "info line", 1)
+    new = load_menu_text_digest(tmp_path, text)
+    started = time.monotonic()
+    menu.write_text(text)
+    poll(lambda: every_worker(lambda h: h["menu"] == new and h["error"] is None))
+    print(f"good edit live on every worker {time.monotonic() - started:.2f} s after saving")
 
 
 def load_menu_text_digest(tmp_path, text: str) -> str:
@@ -172,28 +177,23 @@ def load_menu_text_digest(tmp_path, text: str) -> str:
     return load_menu(scratch).digest
 
 
-def test_a_call_on_a_menu_removed_under_it_hears_the_main_menu(tmp_path):
-    menu = tmp_path / "menus.yaml"
-    menu.write_text(SHIPPED.read_text())
-    server = Server(menu)
-    try:
-        client = server.client()
-        call = {"CallSid": "CA" + "7" * 32}
-        first = client.post("/voice", call).twiml
-        more = client.post(first.find("Gather").get("action"), {**call, "Digits": "5"}).twiml
-        action = more.find("Gather").get("action")
-        assert "/more/" in action
+def test_a_call_on_a_menu_removed_under_it_hears_the_main_menu(tmp_path, served):
+    menu, server = served
+    client = server.client()
+    call = {"CallSid": "CA" + "7" * 32}
+    first = client.post("/voice", call).twiml
+    more = client.post(first.find("Gather").get("action"), {**call, "Digits": "5"}).twiml
+    action = more.find("Gather").get("action")
+    assert "/more/" in action
 
-        text = SHIPPED.read_text().replace("5: more\n", "5: extra\n").replace(
-            "\n  more:\n", "\n  extra:\n")
-        new = load_menu_text_digest(tmp_path, text)
-        menu.write_text(text)
-        poll(lambda: all(json.loads(client.get("/healthz").body)["menu"] == new
-                         for _ in range(8)))
+    text = SHIPPED.read_text().replace("5: more\n", "5: extra\n").replace(
+        "\n  more:\n", "\n  extra:\n")
+    new = load_menu_text_digest(tmp_path, text)
+    menu.write_text(text)
+    poll(lambda: all(json.loads(client.get("/healthz").body)["menu"] == new
+                     for _ in range(8)))
 
-        root = client.post(action, {**call, "Digits": "1"}).twiml
-        heard = " ".join(say.text or "" for say in root.iter("Say"))
-        assert heard.startswith("The menu has changed. Here is the main menu.")
-        assert "/main/" in root.find("Gather").get("action")
-    finally:
-        server.stop()
+    root = client.post(action, {**call, "Digits": "1"}).twiml
+    heard = " ".join(say.text or "" for say in root.iter("Say"))
+    assert heard.startswith("The menu has changed. Here is the main menu.")
+    assert "/main/" in root.find("Gather").get("action")
