@@ -176,9 +176,7 @@ class Conversation:
         if isinstance(event, Words):
             key = _nav(event.text)
             if key == THANKS:
-                menu = self.menu.menus[state.menu]
-                # The short menu is read out: its keys must mean what it says, not an old list.
-                return Reply(State(state.menu), thanks=True, menu=menu, brief=True)
+                return self._aside(state, thanks=True)
             return self._key(state, key) if key else self._words(state, event.text)
         if isinstance(event, Silence):
             return self._miss(state, Trouble.SILENCE)
@@ -222,9 +220,7 @@ class Conversation:
     def _words(self, state: State, text: str) -> Reply:
         if self.matcher.emergency(text):
             # Before any topic: "my son can't breathe" must not be answered with "can it be cured".
-            menu = self.menu.menus[state.menu]
-            return Reply(State(state.menu), emergency=True, menu=menu,
-                         brief=True)
+            return self._aside(state, emergency=True)
         found = self.matcher.match(text)
         if not found:
             return self._miss(state, Trouble.NOT_UNDERSTOOD)
@@ -233,6 +229,11 @@ class Conversation:
         return Reply(
             State(state.menu, state.topic, 0, tuple(found)), offered=self._nodes(found)
         )
+
+    def _aside(self, state: State, **said: bool) -> Reply:
+        # Something said aside (thanks, the emergency notice), then the short menu read out: the
+        # state starts clean, so its keys mean what was just said, not an older list.
+        return Reply(State(state.menu), menu=self.menu.menus[state.menu], brief=True, **said)
 
     def _nodes(self, ids: tuple[str, ...] | list[str]) -> tuple[Node, ...]:
         return tuple(n for n in (self.menu.node(i) for i in ids) if n is not None)
