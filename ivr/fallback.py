@@ -20,18 +20,15 @@ from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException
 
 from ivr import SettingsError
-from ivr.model import RESERVED_SMS_WORDS
 from ivr.security import twilio_facing
 from ivr.speech import digits
-from ivr.texting import printed
+from ivr.texting import OPT_WORDS, printed
 
 log = logging.getLogger("ivr")
 bp = Blueprint("fallback", __name__)
 
 FALLBACK_PATHS = ("/voice/fallback", "/voice/fallback/dialed", "/sms/fallback")
 DIAL_SECONDS = 30  # as long as the line's own transfers ring
-# Opting out or back in: Twilio sends the carrier's confirmation, so the line sends nothing.
-SILENT = RESERVED_SMS_WORDS - {"HELP", "INFO"}
 DEFAULT_VOICE = ("Polly.Joanna-Neural", "en-US")
 
 
@@ -153,7 +150,7 @@ def _form() -> dict[str, str]:
 def _sms() -> MessagingResponse:
     r = MessagingResponse()
     body = _form().get("Body", "")
-    if body.strip().upper() in SILENT:
+    if body.strip().upper() in OPT_WORDS:  # Twilio sends the carrier's confirmation
         return r
     number, _, _ = _person()
     r.message(f"Sorry, this line is having a problem right now. To talk to a person, call "
